@@ -1,0 +1,32 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'artifacts/**', 'data/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The routing core is pure: no I/O, no Node built-ins, no transports.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'src/core is pure: no Node built-ins.' },
+            { group: ['hono', 'undici', '**/providers/**', '**/engine/**', '**/http/**', '**/config/**', '**/obs/**', '**/app/**'], message: 'src/core may only import types, errors and catalog.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'fetch', message: 'src/core does no I/O.' }, { name: 'process', message: 'src/core reads no environment.' }],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'src/core reads no clock; inject it.' }, { object: 'Math', property: 'random', message: 'src/core is deterministic.' }],
+    },
+  },
+);
