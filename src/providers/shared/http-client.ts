@@ -1,0 +1,232 @@
+import { Agent } from 'undici';
+import { GatewayError } from '../../errors/gateway-error.js';
+import type { ErrorCode } from '../../errors/error-codes.js';
+
+/** One outbound HTTP call to a provider. */
+export interface HttpRequest {
+  readonly url: string;
+  readonly method: 'GET' | 'POST';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Aborts the call at any point (before headers or while the body streams). */
+  readonly signal?: AbortSignal;
+  /** Overrides the client's default time to wait for response headers. */
+  readonly headersTimeoutMs?: number;
+  /** Overrides the client's default maximum idle time between body chunks. */
+  readonly bodyTimeoutMs?: number;
+  /** Provider id used to label transport errors (`openai`, `anthropic`, ...). Optional. */
+  readonly provider?: string;
+}
+
+/**
+ * A provider's answer. The body is readable once: iterate `body`, or call one of `text()`,
+ * `json()`, `dump()`. Transport failures while reading surface as `GatewayError`.
+ */
+export interface HttpResponse {
+  readonly status: number;
+  /** Lower-case header names; repeated headers joined with `, `. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
+  /** Parses the body as JSON; invalid JSON throws `provider_bad_response`. */
+  json(): Promise<unknown>;
+  /** Discards the body so the connection returns to the pool (or is closed). Never throws. */
+  dump(): Promise<void>;
+}
+
+/** The transport every provider adapter uses; tests can pass a fake. */
+export interface HttpClient {
+  request(req: HttpRequest): Promise<HttpResponse>;
+}
+
+/** An {@link HttpClient} that owns a connection pool. */
+export interface PooledHttpClient extends HttpClient {
+  /** Gracefully closes every pooled connection. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link createUndiciHttpClient}. */
+export interface UndiciHttpClientOptions {
+  readonly connectTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly bodyTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  /** Maximum sockets per origin; unlimited when absent. */
+  readonly connections?: number;
+}
+
+/**
+ * An HTTP client on one undici `Agent` (a keep-alive pool per origin). Uses `agent.request`
+ * rather than `fetch`: no WHATWG stream wrapping on the hot path. Transport errors are mapped:
+ * connect timeout / refused / reset -> `provider_connection_failed`, headers or body timeout ->
+ * `provider_timeout`, the caller's signal -> `caller_cancelled` (or `provider_timeout` when the
+ * signal's reason is a `TimeoutError`, i.e. an attempt deadline).
+ */
+export function createUndiciHttpClient(options: UndiciHttpClientOptions): PooledHttpClient {
+  const agent = new Agent({
+    connect: { timeout: options.connectTimeoutMs },
+    headersTimeout: options.headersTimeoutMs,
+    bodyTimeout: options.bodyTimeoutMs,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    ...(options.connections === undefined ? {} : { connections: options.connections }),
+  });
+
+  return {
+    async request(req: HttpRequest): Promise<HttpResponse> {
+      if (req.signal?.aborted) throw abortError(req.signal, req.provider);
+      let url: URL;
+      try {
+        url = new URL(req.url);
+      } catch (cause) {
+        throw new GatewayError('gateway_config_invalid', `Invalid upstream URL: ${req.url}`, withProvider(req.provider, { cause }));
+      }
+      let res;
+      try {
+        res = await agent.request({
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: req.method,
+          headers: req.headers,
+          body: req.body ?? null,
+          signal: req.signal ?? null,
+          ...(req.headersTimeoutMs === undefined ? {} : { headersTimeout: req.headersTimeoutMs }),
+          ...(req.bodyTimeoutMs === undefined ? {} : { bodyTimeout: req.bodyTimeoutMs }),
+        });
+      } catch (err) {
+        throw mapTransportError(err, req.signal, req.provider);
+      }
+      const raw = res.body;
+      const headers = flattenHeaders(res.headers);
+      let consumed = false;
+      const claim = (): void => {
+        if (consumed) throw new GatewayError('gateway_internal', 'HTTP response body already consumed');
+        consumed = true;
+      };
+      async function* iterate(): AsyncGenerator<Uint8Array> {
+        try {
+          for await (const chunk of raw) yield chunk as Uint8Array;
+        } catch (err) {
+          throw mapTransportError(err, req.signal, req.provider);
+        }
+      }
+      const body: AsyncIterable<Uint8Array> = {
+        [Symbol.asyncIterator]: () => {
+          claim();
+          return iterate();
+        },
+      };
+      const text = async (): Promise<string> => {
+        claim();
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of iterate()) chunks.push(chunk);
+        return Buffer.concat(chunks).toString('utf8');
+      };
+      return {
+        status: res.statusCode,
+        headers,
+        body,
+        text,
+        async json(): Promise<unknown> {
+          const content = await text();
+          try {
+            return JSON.parse(content) as unknown;
+          } catch (cause) {
+            throw new GatewayError('provider_bad_response', `Upstream answered invalid JSON (${content.length} bytes)`, {
+              ...withProvider(req.provider, { cause }),
+              upstreamStatus: res.statusCode,
+            });
+          }
+        },
+        async dump(): Promise<void> {
+          if (consumed) return;
+          consumed = true;
+          try {
+            await raw.dump({ limit: 64 * 1024 });
+          } catch {
+            // The body is being discarded; a transport failure while discarding changes nothing.
+          }
+        },
+      };
+    },
+    close: () => agent.close(),
+  };
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+const CONNECTION_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'HPE_INVALID_CONSTANT',
+]);
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/**
+ * Maps an error thrown by undici (or by the body stream) to a `GatewayError`. Exported for the
+ * adapters that drive a transport of their own and for tests.
+ */
+export function mapTransportError(err: unknown, signal: AbortSignal | undefined, provider?: string): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (signal?.aborted) return abortError(signal, provider);
+  const code = errorCode(err);
+  const message = err instanceof Error ? err.message : String(err);
+  const base = withProvider(provider, { cause: err });
+  if (code !== undefined && TIMEOUT_CODES.has(code)) {
+    const what = code === 'UND_ERR_HEADERS_TIMEOUT' ? 'response headers' : 'response body';
+    return new GatewayError('provider_timeout', `Timed out waiting for upstream ${what}`, base);
+  }
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new GatewayError('provider_connection_failed', 'Timed out connecting to upstream', base);
+  }
+  if (code === 'UND_ERR_ABORTED' || (err instanceof Error && err.name === 'AbortError')) {
+    return new GatewayError('caller_cancelled', 'Request was cancelled', base);
+  }
+  if ((code !== undefined && CONNECTION_CODES.has(code)) || (code?.startsWith('HPE_') ?? false)) {
+    return new GatewayError('provider_connection_failed', `Upstream connection failed: ${message} (${code})`, base);
+  }
+  const fallbackCode: ErrorCode = code?.startsWith('UND_ERR') ? 'provider_connection_failed' : 'gateway_internal';
+  return new GatewayError(fallbackCode, `Upstream request failed: ${message}`, base);
+}
+
+function abortError(signal: AbortSignal, provider: string | undefined): GatewayError {
+  const reason: unknown = signal.reason;
+  const base = withProvider(provider, { cause: reason });
+  if (reason instanceof GatewayError) return reason;
+  if (reason instanceof Error && reason.name === 'TimeoutError') {
+    return new GatewayError('provider_timeout', 'Upstream call exceeded its deadline', base);
+  }
+  return new GatewayError('caller_cancelled', 'Request was cancelled', base);
+}
+
+function errorCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  // undici wraps some socket failures (`TypeError: fetch failed`-style) with the real one in `cause`.
+  const cause = (err as { cause?: unknown }).cause;
+  return cause === err ? undefined : errorCode(cause);
+}
+
+function withProvider(provider: string | undefined, rest: { cause?: unknown }): { provider?: string; cause?: unknown } {
+  return provider === undefined ? rest : { ...rest, provider };
+}
