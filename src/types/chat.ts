@@ -43,6 +43,11 @@ export interface ThinkingPart {
   readonly text: string;
   /** Anthropic's signature, required to send thinking back in a later turn. */
   readonly signature?: string;
+  /**
+   * Anthropic `redacted_thinking.data`: encrypted reasoning that must be sent back verbatim.
+   * When set, `text` is empty and the part stands for a `redacted_thinking` block.
+   */
+  readonly redactedData?: string;
 }
 
 export type ContentPart = TextPart | ImagePart | ToolCallPart | ToolResultPart | ThinkingPart;
@@ -102,12 +107,26 @@ export interface ChatRequest {
   readonly responseFormat?: Readonly<Record<string, unknown>>;
   /** OpenAI `seed`. */
   readonly seed?: number;
+  /** OpenAI `frequency_penalty` (-2..2). */
+  readonly frequencyPenalty?: number;
+  /** OpenAI `presence_penalty` (-2..2). */
+  readonly presencePenalty?: number;
+  /** OpenAI `logit_bias`: token id (as a string) to bias in -100..100. */
+  readonly logitBias?: Readonly<Record<string, number>>;
+  /** OpenAI `metadata` (string to string); Anthropic's `metadata.user_id` goes to `user` instead. */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 export type StopReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'refusal' | 'pause' | 'error';
 
 export interface Usage {
+  /**
+   * All prompt tokens, INCLUDING cache reads and cache writes (OpenAI's `prompt_tokens` convention).
+   * An Anthropic adapter adds `cache_read_input_tokens` and `cache_creation_input_tokens` to its
+   * `input_tokens`; the Anthropic encoder subtracts them again.
+   */
   readonly inputTokens: number;
+  /** All generated tokens, including reasoning tokens (OpenAI's `completion_tokens` convention). */
   readonly outputTokens: number;
   readonly cacheReadTokens?: number;
   readonly cacheWriteTokens?: number;
