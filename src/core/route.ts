@@ -1,0 +1,258 @@
+import { GatewayError } from '../errors/gateway-error.js';
+import type { ReasoningRequest } from '../types/chat.js';
+import type { Bucket, RoutedCandidate, RoutingDecision } from '../types/routing-decision.js';
+import { nearestClusters, type ClusterMatch } from './clustering/nearest-clusters.js';
+import { extractFeatures } from './features/extract-features.js';
+import { predictGbdt } from './gbdt/predict-gbdt.js';
+import { mapReasoning } from './reasoning/map-reasoning.js';
+import type { RouterModel, RouterState } from './router-state.js';
+import { isModelAllowed } from './rules/match-model-pattern.js';
+import { bucketEscalationOrder, selectBucket, toBucketProbabilities } from './rules/select-bucket.js';
+import { clusterSimilarities } from './triage/cluster-similarities.js';
+import { fillFeatureVector } from './triage/feature-schema.js';
+
+/** Per-request policy on top of the router's tuning (route aliases, gateway keys). */
+export interface RoutePolicy {
+  readonly alpha?: number;
+  readonly allow?: readonly string[];
+  readonly deny?: readonly string[];
+  /** Skip triage and use this bucket. */
+  readonly bucket?: Bucket;
+  readonly maxPriceUsdPerRequest?: number;
+}
+
+/** What the engine observed about each model (indexed like `RouterState.models`). */
+export interface ObservedStats {
+  /** Standard deviation of upstream latency in ms; 0 or NaN where unknown. */
+  readonly latencySdMs: Float64Array;
+}
+
+/** Everything `route` needs about one request. */
+export interface RouteInput {
+  /** The text the prompt is judged by (the last user turn). */
+  readonly text: string;
+  /** Estimated tokens of the whole prompt (system, history, tools, images). */
+  readonly promptTokens: number;
+  readonly maxOutputTokens?: number;
+  readonly reasoning?: ReasoningRequest;
+  /** Providers the request holds credentials for (client-supplied or configured). */
+  readonly providers: ReadonlySet<string>;
+  readonly policy?: RoutePolicy;
+  readonly observed?: ObservedStats;
+  /** A precomputed embedding (from a remote embedder); the local one is used otherwise. */
+  readonly embedding?: Float32Array;
+}
+
+// Scratch buffers reused across calls: the hot path allocates only its output.
+let featureScratch = new Float64Array(64);
+let simScratch = new Float32Array(64);
+const gbdtOut = new Float64Array(16);
+const match: ClusterMatch = { indices: new Int32Array(64), similarities: new Float32Array(64), weights: new Float32Array(64), count: 0 };
+
+const CTX_SOFT_LIMIT = 0.8;
+
+/**
+ * Routes one request: features -> embedding -> nearest clusters -> GBDT bucket -> alpha-score.
+ * Pure and synchronous; throws `routing_context_too_long` when no model can hold the prompt and
+ * `routing_no_candidate` when policy or credentials leave nothing to choose from.
+ */
+export function route(input: RouteInput, state: RouterState): RoutingDecision {
+  const features = extractFeatures(input.text);
+  const embedding = input.embedding ?? state.embedder.embed(input.text);
+  if (embedding.length !== state.dim) {
+    throw new GatewayError('routing_artifact_invalid', `embedding has ${embedding.length} dimensions, the artifact's centroids ${state.dim}`);
+  }
+  if (simScratch.length < state.k) simScratch = new Float32Array(state.k);
+  const sims = simScratch.subarray(0, state.k);
+  clusterSimilarities(embedding, state.centroids, state.k, state.dim, sims);
+  const tuning = state.tuning;
+  nearestClusters(embedding, state.centroids, state.k, tuning.topP, tuning.clusterTemperature, match);
+
+  if (featureScratch.length < state.featureSources.length) featureScratch = new Float64Array(state.featureSources.length);
+  const fv = featureScratch.subarray(0, state.featureSources.length);
+  fillFeatureVector(state.featureSources, features, embedding, sims, fv);
+  predictGbdt(state.gbdt, fv, gbdtOut);
+  const probs = toBucketProbabilities(gbdtOut, state.gbdt.numClass);
+  const policy = input.policy;
+  const triaged = policy?.bucket ?? selectBucket(probs, tuning.thresholds);
+  const alpha = policy?.alpha ?? tuning.alpha;
+
+  const excluded: { name: string; reason: string }[] = [];
+  const eligible = eligibleModels(input, state, excluded);
+  const maxPrice = minDefined(tuning.maxPriceUsdPerRequest, policy?.maxPriceUsdPerRequest);
+
+  // Score each bucket in escalation order; the first with a candidate that has room is primary.
+  const perBucket = new Map<Bucket, RoutedCandidate[]>();
+  const order = bucketEscalationOrder(triaged);
+  let primary: Bucket | undefined;
+  let crowded: Bucket | undefined;
+  let members = 0;
+  let tooLong = 0;
+  for (const b of order) {
+    const ranked = scoreBucket(b, input, state, eligible, alpha, maxPrice, match);
+    perBucket.set(b, ranked.candidates);
+    members += ranked.eligibleMembers;
+    tooLong += ranked.contextRejected;
+    if (ranked.candidates.length === 0) continue;
+    if (ranked.candidates.some((c) => c.contextRatio <= CTX_SOFT_LIMIT)) {
+      primary = b;
+      break;
+    }
+    crowded ??= b;
+  }
+  primary ??= crowded;
+  if (primary === undefined) {
+    if (tooLong > 0 && tooLong === members) {
+      throw new GatewayError(
+        'routing_context_too_long',
+        `the prompt (~${input.promptTokens} tokens plus expected output) does not fit the context window of any configured model`,
+      );
+    }
+    throw new GatewayError('routing_no_candidate', `no model is available for this request: ${summarise(excluded, eligible.length)}`);
+  }
+
+  // The choice and its bucket-mates first, then the other buckets in escalation order.
+  const candidates: RoutedCandidate[] = [];
+  const seen = new Set<string>();
+  for (const b of bucketEscalationOrder(primary)) {
+    const ranked = perBucket.get(b) ?? scoreBucket(b, input, state, eligible, alpha, maxPrice, match).candidates;
+    for (const c of ranked) {
+      if (seen.has(c.name)) continue;
+      seen.add(c.name);
+      candidates.push(c);
+    }
+  }
+
+  const clusters: { index: number; similarity: number; weight: number }[] = [];
+  for (let i = 0; i < match.count; i++) {
+    clusters.push({ index: match.indices[i] as number, similarity: match.similarities[i] as number, weight: match.weights[i] as number });
+  }
+  return {
+    artifactVersion: state.version,
+    bucket: primary,
+    bucketProbabilities: probs,
+    candidates,
+    explanation: {
+      features: {
+        tokens: features.tokens,
+        promptTokens: input.promptTokens,
+        expectedOutputTokens: expectedOutput(input, state, primary),
+        hasCode: features.hasCode,
+        hasMath: features.hasMath,
+        entropy: features.entropy,
+      },
+      clusters,
+      alpha,
+      ...(primary !== triaged
+        ? { escalation: `${triaged} -> ${primary}: ${policy?.bucket ? 'forced bucket' : 'no candidate with room in'} ${triaged}` }
+        : policy?.bucket
+          ? { escalation: `bucket forced to ${primary} by policy` }
+          : {}),
+      excluded,
+    },
+  };
+}
+
+function expectedOutput(input: RouteInput, state: RouterState, bucket: Bucket): number {
+  const e = state.tuning.expectedOutputTokens[bucket];
+  return input.maxOutputTokens === undefined ? e : Math.min(e, input.maxOutputTokens);
+}
+
+/** Models the request may use at all: credentials present and allowed by tuning and policy. */
+function eligibleModels(input: RouteInput, state: RouterState, excluded: { name: string; reason: string }[]): RouterModel[] {
+  const tuning = state.tuning;
+  const policy = input.policy;
+  const out: RouterModel[] = [];
+  for (const m of state.models) {
+    if (!input.providers.has(m.provider)) excluded.push({ name: m.name, reason: 'no_credentials' });
+    else if (!isModelAllowed(m.name, m.id, tuning.allow, tuning.deny) || !isModelAllowed(m.name, m.id, policy?.allow, policy?.deny)) {
+      excluded.push({ name: m.name, reason: 'policy' });
+    } else out.push(m);
+  }
+  return out;
+}
+
+/**
+ * Alpha-scores one bucket's eligible models: `alpha * Q - (1 - alpha) * C - penalties`, Q mixed over
+ * the top_p clusters by weight, C the expected cost over the most expensive eligible model's.
+ */
+function scoreBucket(
+  bucket: Bucket,
+  input: RouteInput,
+  state: RouterState,
+  eligible: readonly RouterModel[],
+  alpha: number,
+  maxPrice: number | undefined,
+  clusters: ClusterMatch,
+): { candidates: RoutedCandidate[]; eligibleMembers: number; contextRejected: number } {
+  const tuning = state.tuning;
+  const outTokens = expectedOutput(input, state, bucket);
+  // Context uses the client's max_tokens when given: the provider reserves it in the window.
+  const reserve = input.maxOutputTokens ?? outTokens;
+  let maxCost = 0;
+  let maxSd = 0;
+  for (const m of eligible) {
+    const cost = (input.promptTokens * m.inputPerMTok + outTokens * m.outputPerMTok) / 1e6;
+    if (cost > maxCost) maxCost = cost;
+    const sd = input.observed?.latencySdMs[m.index];
+    if (sd !== undefined && sd > maxSd) maxSd = sd;
+  }
+  const members = state.buckets[bucket];
+  const candidates: RoutedCandidate[] = [];
+  let eligibleMembers = 0;
+  let contextRejected = 0;
+  for (const m of eligible) {
+    if (!members.includes(m.index)) continue;
+    eligibleMembers++;
+    const ratio = (input.promptTokens + reserve) / m.contextWindowTokens;
+    if (ratio > 1) {
+      contextRejected++;
+      continue;
+    }
+    const costUsd = (input.promptTokens * m.inputPerMTok + outTokens * m.outputPerMTok) / 1e6;
+    if (maxPrice !== undefined && costUsd > maxPrice) continue;
+    let q = 0;
+    for (let i = 0; i < clusters.count; i++) q += (clusters.weights[i] as number) * (m.quality[clusters.indices[i] as number] as number);
+    const c = maxCost > 0 ? costUsd / maxCost : 0;
+    const ctxPen = ratio > CTX_SOFT_LIMIT ? tuning.penalties.ctxOver80pct : 0;
+    const sd = input.observed?.latencySdMs[m.index];
+    const latPen = maxSd > 0 && sd !== undefined && sd > 0 ? tuning.penalties.latencySd * (sd / maxSd) : 0;
+    const reasoning = mapReasoning(input.reasoning, tuning.bucketDefaults[bucket], m.reasoning, m.provider, input.maxOutputTokens);
+    candidates.push({
+      name: m.name,
+      id: m.id,
+      provider: m.provider,
+      providerModel: m.providerModel,
+      bucket,
+      quality: q,
+      cost: c,
+      costUsd,
+      contextRatio: ratio,
+      penalties: { ctxOver80pct: ctxPen, latencySd: latPen },
+      score: alpha * q - (1 - alpha) * c - ctxPen - latPen,
+      ...(reasoning ? { reasoning } : {}),
+    });
+  }
+  candidates.sort(compareCandidates);
+  return { candidates, eligibleMembers, contextRejected };
+}
+
+/** Higher score first; ties go to the cheaper model, then by name, so the order is total and stable. */
+function compareCandidates(a: RoutedCandidate, b: RoutedCandidate): number {
+  if (a.score !== b.score) return b.score - a.score;
+  if (a.costUsd !== b.costUsd) return a.costUsd - b.costUsd;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
+function summarise(excluded: readonly { name: string; reason: string }[], eligible: number): string {
+  if (excluded.length === 0) return eligible > 0 ? 'every eligible model is over the price cap' : 'the artifact has no models';
+  const byReason = new Map<string, string[]>();
+  for (const e of excluded) byReason.set(e.reason, [...(byReason.get(e.reason) ?? []), e.name]);
+  return [...byReason].map(([r, names]) => `${r} (${names.join(', ')})`).join('; ');
+}
