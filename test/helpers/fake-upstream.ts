@@ -146,16 +146,12 @@ function responder(res: ServerResponse): FakeResponder {
     const pieces = splitSse(text, options.split ?? 'event');
     for (let i = 0; i < pieces.length; i++) {
       if (options.resetAfter !== undefined && i >= options.resetAfter) {
-        await drain(res);
         res.socket?.destroy();
         return;
       }
       if (options.endAfter !== undefined && i >= options.endAfter) break;
-      if (options.pause !== undefined && i === (options.pauseAfter ?? 1)) {
-        await drain(res);
-        await options.pause.opened;
-      }
-      res.write(pieces[i]);
+      if (options.pause !== undefined && i === (options.pauseAfter ?? 1)) await options.pause.opened;
+      await write(res, pieces[i] ?? Buffer.alloc(0));
     }
     res.end();
   };
@@ -200,10 +196,9 @@ function splitSse(text: string, split: 'event' | number): Buffer[] {
   return out;
 }
 
-function drain(res: ServerResponse): Promise<void> {
-  // Writes are buffered; wait until they reach the socket so the client sees them before a reset.
+function write(res: ServerResponse, chunk: Buffer): Promise<void> {
+  // Waiting for each write to be flushed makes a following reset or pause happen after the client got the bytes.
   return new Promise((resolve) => {
-    if (res.writableLength === 0) resolve();
-    else res.once('drain', () => resolve());
+    res.write(chunk, () => resolve());
   });
 }
