@@ -1,0 +1,135 @@
+import type { ChatMessage, ChatRequest, ImagePart, TextPart, ToolChoice, ToolResultPart } from '../../../types/chat.js';
+
+/** Options of {@link convertToOpenAIChatRequest}. */
+export interface OpenAIChatRequestOptions {
+  /**
+   * Where `maxOutputTokens` goes. OpenAI deprecated `max_tokens` and its reasoning models reject
+   * it, so `max_completion_tokens` is the default; most OpenAI-compatible servers (OpenRouter,
+   * vLLM, Ollama) only know `max_tokens`.
+   */
+  readonly maxTokensField?: 'max_completion_tokens' | 'max_tokens';
+}
+
+/** An OpenAI chat-completions message, as sent. */
+export type OpenAIChatMessage = Record<string, unknown> & { role: 'system' | 'user' | 'assistant' | 'tool' };
+
+/**
+ * Builds an OpenAI `/chat/completions` body from the neutral request. Translation choices:
+ * the system prompt becomes one `system` message; `tool_result` parts become `tool` messages,
+ * placed before the rest of that user turn (OpenAI requires them right after the assistant's
+ * `tool_calls`), with any images they carry moved into a following user message (tool messages
+ * are text-only); `tool_call` parts become assistant `tool_calls`; thinking parts are dropped
+ * (the API does not accept them back); base64 images become `data:` URLs; `reasoning.effort`
+ * becomes `reasoning_effort` (a budget alone is not translated: OpenAI has no such knob);
+ * streaming always asks for the usage chunk (`stream_options.include_usage`), which the gateway
+ * needs for accounting whatever the client asked. The returned object is fresh and mutable so
+ * dialects (OpenRouter) can adjust it.
+ */
+export function convertToOpenAIChatRequest(
+  req: ChatRequest,
+  model: string,
+  options: OpenAIChatRequestOptions = {},
+): Record<string, unknown> {
+  const messages: OpenAIChatMessage[] = [];
+  if (req.system.length > 0) messages.push({ role: 'system', content: joinText(req.system, '\n\n') });
+  for (const message of req.messages) {
+    if (message.role === 'user') pushUserMessage(messages, message);
+    else pushAssistantMessage(messages, message);
+  }
+
+  const body: Record<string, unknown> = { model, messages };
+  if (req.tools !== undefined && req.tools.length > 0) {
+    body['tools'] = req.tools.map((tool) => ({
+      type: 'function',
+      function: {
+        name: tool.name,
+        ...(tool.description === undefined ? {} : { description: tool.description }),
+        parameters: tool.parameters,
+      },
+    }));
+    // OpenAI rejects parallel_tool_calls when no tools are given.
+    if (req.parallelToolCalls !== undefined) body['parallel_tool_calls'] = req.parallelToolCalls;
+  }
+  if (req.toolChoice !== undefined) body['tool_choice'] = toolChoice(req.toolChoice);
+  if (req.maxOutputTokens !== undefined) body[options.maxTokensField ?? 'max_completion_tokens'] = req.maxOutputTokens;
+  if (req.temperature !== undefined) body['temperature'] = req.temperature;
+  if (req.topP !== undefined) body['top_p'] = req.topP;
+  if (req.stop !== undefined && req.stop.length > 0) body['stop'] = [...req.stop];
+  if (req.seed !== undefined) body['seed'] = req.seed;
+  if (req.user !== undefined) body['user'] = req.user;
+  if (req.responseFormat !== undefined) body['response_format'] = req.responseFormat;
+  if (req.reasoning?.effort !== undefined) body['reasoning_effort'] = req.reasoning.effort;
+  body['stream'] = req.stream;
+  if (req.stream) body['stream_options'] = { include_usage: true };
+  return body;
+}
+
+function pushUserMessage(out: OpenAIChatMessage[], message: ChatMessage): void {
+  const rest: Array<TextPart | ImagePart> = [];
+  const toolImages: ImagePart[] = [];
+  for (const part of message.content) {
+    switch (part.type) {
+      case 'tool_result':
+        out.push(toolMessage(part));
+        for (const inner of part.content) if (inner.type === 'image') toolImages.push(inner);
+        break;
+      case 'text':
+      case 'image':
+        rest.push(part);
+        break;
+      default:
+        // Tool calls and thinking cannot appear in an OpenAI user message.
+        break;
+    }
+  }
+  const content = [...toolImages, ...rest];
+  if (content.length === 0) return;
+  out.push({ role: 'user', content: userContent(content) });
+}
+
+function toolMessage(part: ToolResultPart): OpenAIChatMessage {
+  const texts = part.content.filter((c): c is TextPart => c.type === 'text');
+  return { role: 'tool', tool_call_id: part.toolCallId, content: joinText(texts, '\n') };
+}
+
+function userContent(parts: ReadonlyArray<TextPart | ImagePart>): string | Array<Record<string, unknown>> {
+  if (parts.every((p) => p.type === 'text')) {
+    if (parts.length === 1) return (parts[0] as TextPart).text;
+  }
+  return parts.map((part) =>
+    part.type === 'text'
+      ? { type: 'text', text: part.text }
+      : {
+          type: 'image_url',
+          image_url: {
+            url: part.source.kind === 'url' ? part.source.url : `data:${part.source.mediaType};base64,${part.source.data}`,
+            ...(part.detail === undefined ? {} : { detail: part.detail }),
+          },
+        },
+  );
+}
+
+function pushAssistantMessage(out: OpenAIChatMessage[], message: ChatMessage): void {
+  let text = '';
+  const toolCalls: Array<Record<string, unknown>> = [];
+  for (const part of message.content) {
+    if (part.type === 'text') text += part.text;
+    else if (part.type === 'tool_call') {
+      toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
+    }
+  }
+  if (text === '' && toolCalls.length === 0) return;
+  out.push({
+    role: 'assistant',
+    content: text === '' ? null : text,
+    ...(toolCalls.length === 0 ? {} : { tool_calls: toolCalls }),
+  });
+}
+
+function toolChoice(choice: ToolChoice): unknown {
+  return choice.type === 'tool' ? { type: 'function', function: { name: choice.name } } : choice.type;
+}
+
+function joinText(parts: ReadonlyArray<TextPart>, separator: string): string {
+  return parts.map((p) => p.text).join(separator);
+}
