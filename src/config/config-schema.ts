@@ -1,0 +1,273 @@
+import { z } from 'zod';
+import { PROVIDER_IDS } from '../types/provider-id.js';
+import { CREDENTIAL_KINDS } from './credential-kinds.js';
+import { DEFAULT_MODEL_MAP } from './default-models.js';
+import { durationMs, optionalDurationMs } from './duration.js';
+
+/** Environment used to resolve secret references (`env:NAME` / `{ env: NAME }`). */
+export type ConfigEnv = Readonly<Record<string, string | undefined>>;
+
+const REASONING_EFFORTS = ['minimal', 'low', 'medium', 'high'] as const;
+const BUCKETS = ['cheap', 'mid', 'hard'] as const;
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** Official API roots, following each vendor SDK's base-URL convention. */
+export const DEFAULT_BASE_URLS = {
+  openai: 'https://api.openai.com/v1',
+  // The Anthropic SDK (and ANTHROPIC_BASE_URL) excludes the `/v1` segment.
+  anthropic: 'https://api.anthropic.com',
+  gemini: 'https://generativelanguage.googleapis.com/v1beta',
+  openrouter: 'https://openrouter.ai/api/v1',
+} as const;
+
+const probability = z.number().min(0).max(1);
+const positiveInt = z.int().min(1);
+const nonNegativeInt = z.int().min(0);
+const modelPattern = z.string().min(1);
+
+function httpUrl(): z.ZodString {
+  return z.string().refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL');
+}
+
+/**
+ * A secret given literally, as `env:NAME`, or as `{ env: NAME }`; resolved against `env` while
+ * parsing, so the parsed config only ever holds the secret's value.
+ */
+function secretRef(env: ConfigEnv) {
+  return z
+    .union([z.string().min(1), z.strictObject({ env: z.string().min(1) })], { error: 'expected a secret: a string, "env:NAME" or { env: NAME }' })
+    .transform((ref, ctx) => {
+    const name = typeof ref === 'string' ? (ref.startsWith('env:') ? ref.slice(4) : undefined) : ref.env;
+    if (name === undefined) return ref as string;
+    const value = env[name];
+    if (value === undefined || value === '') {
+      ctx.addIssue({ code: 'custom', message: `environment variable ${name} is not set` });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+function bucketDefaults(defaults: { reasoning_effort?: (typeof REASONING_EFFORTS)[number]; thinking_budget?: number }) {
+  const effort = z.enum(REASONING_EFFORTS);
+  const budget = nonNegativeInt;
+  return z
+    .strictObject({
+      reasoning_effort: defaults.reasoning_effort === undefined ? effort.optional() : effort.default(defaults.reasoning_effort),
+      thinking_budget: defaults.thinking_budget === undefined ? budget.optional() : budget.default(defaults.thinking_budget),
+      expected_output_tokens: positiveInt.optional(),
+    })
+    .prefault({});
+}
+
+const aliasSchema = z.strictObject({
+  alpha: probability.optional(),
+  allow: z.array(modelPattern).optional(),
+  deny: z.array(modelPattern).optional(),
+  /** Forces the bucket instead of asking the classifier. */
+  bucket: z.enum(BUCKETS).optional(),
+});
+
+/** Route aliases every install has; user aliases of the same name replace them. */
+export const DEFAULT_ALIASES = {
+  fast: { bucket: 'cheap', alpha: 0.3 },
+  smart: { bucket: 'hard', alpha: 0.9 },
+} as const satisfies Record<string, z.input<typeof aliasSchema>>;
+
+const ALIAS_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+
+function providerSchema(env: ConfigEnv, id: keyof typeof DEFAULT_BASE_URLS) {
+  return z
+    .strictObject({
+      api_key: secretRef(env).optional(),
+      base_url: httpUrl().default(DEFAULT_BASE_URLS[id]),
+      timeout: optionalDurationMs().optional(),
+      enabled: z.boolean().default(true),
+    })
+    .prefault({});
+}
+
+/**
+ * Builds the configuration schema. The schema owns every default; `env` only resolves secret
+ * references (conventional variables like `OPENAI_API_KEY` are applied before parsing).
+ */
+export function createConfigSchema(env: ConfigEnv = {}) {
+  const secret = secretRef(env);
+  return z
+    .strictObject({
+      server: z
+        .strictObject({
+          host: z.string().min(1).default('0.0.0.0'),
+          port: z.int().min(0).max(65_535).default(8080),
+          /** 0 means one worker per CPU core. */
+          workers: nonNegativeInt.default(0),
+          body_limit_bytes: positiveInt.default(10 * 1024 * 1024),
+          request_timeout: durationMs(600_000),
+          shutdown_grace: durationMs(10_000),
+          warmup_decisions: nonNegativeInt.default(300),
+        })
+        .prefault({}),
+      router: z
+        .strictObject({
+          /** Quality tilt: 1 picks on quality alone, 0 on cost alone. */
+          alpha: probability.default(0.6),
+          /** Bucket probabilities; `hard` is checked first. */
+          thresholds: z.strictObject({ cheap: probability.default(0.5), hard: probability.default(0.5) }).prefault({}),
+          /** How many nearest clusters feed the quality estimate. */
+          top_p: positiveInt.default(3),
+          cluster_temperature: z.number().positive().default(0.05),
+          penalties: z
+            .strictObject({ latency_sd: z.number().min(0).default(0.05), ctx_over_80pct: z.number().min(0).default(0.5) })
+            .prefault({}),
+          candidates_per_bucket: positiveInt.default(3),
+          expected_output_tokens: positiveInt.default(500),
+          bucket_defaults: z
+            .strictObject({
+              cheap: bucketDefaults({}),
+              mid: bucketDefaults({ reasoning_effort: 'low', thinking_budget: 2048 }),
+              hard: bucketDefaults({ reasoning_effort: 'high', thinking_budget: 8192 }),
+            })
+            .prefault({}),
+          allow: z.array(modelPattern).default([]),
+          deny: z.array(modelPattern).default([]),
+          max_price_usd_per_request: z.number().positive().optional(),
+          aliases: z
+            .record(z.string().regex(ALIAS_NAME, 'alias names are lowercase letters, digits, ".", "_" or "-"'), aliasSchema)
+            .optional()
+            .transform((aliases) => ({ ...DEFAULT_ALIASES, ...aliases }))
+            .superRefine((aliases, ctx) => {
+              if ('auto' in aliases) ctx.addIssue({ code: 'custom', path: ['auto'], message: '"auto" is reserved for the router' });
+            }),
+        })
+        .prefault({}),
+      artifact: z
+        .strictObject({
+          /** Local artifact file; absent means the bundled `artifacts/default.json`. */
+          path: z.string().min(1).optional(),
+          /** Remote artifact, polled with ETag every `reload_seconds`. */
+          url: httpUrl().optional(),
+          reload_seconds: nonNegativeInt.default(60),
+        })
+        .prefault({}),
+      /** Artifact model name → where it is served; entries merge over {@link DEFAULT_MODEL_MAP}. */
+      models: z
+        .record(z.string().min(1), z.strictObject({ provider: z.enum(PROVIDER_IDS), model: z.string().min(1) }))
+        .optional()
+        .transform((models) => ({ ...DEFAULT_MODEL_MAP, ...models })),
+      providers: z
+        .strictObject({
+          openai: providerSchema(env, 'openai'),
+          anthropic: providerSchema(env, 'anthropic'),
+          gemini: providerSchema(env, 'gemini'),
+          openrouter: providerSchema(env, 'openrouter'),
+        })
+        .prefault({}),
+      cache: z
+        .strictObject({
+          decisions: z
+            .strictObject({ enabled: z.boolean().default(true), max_entries: nonNegativeInt.default(10_000), ttl: durationMs(600_000) })
+            .prefault({}),
+          embeddings: z.strictObject({ max_entries: nonNegativeInt.default(10_000) }).prefault({}),
+        })
+        .prefault({}),
+      embedding: z
+        .strictObject({
+          kind: z.enum(['local', 'remote']).default('local'),
+          remote: z
+            .strictObject({
+              url: httpUrl(),
+              model: z.string().min(1),
+              api_key: secret.optional(),
+              timeout: durationMs(200),
+              dim: positiveInt.optional(),
+            })
+            .optional(),
+        })
+        .prefault({})
+        .superRefine((embedding, ctx) => {
+          if (embedding.kind === 'remote' && embedding.remote === undefined) {
+            ctx.addIssue({ code: 'custom', path: ['remote'], message: 'required when embedding.kind is "remote"' });
+          }
+        }),
+      timeouts: z
+        .strictObject({
+          connect: durationMs(5_000),
+          headers: durationMs(60_000),
+          idle: durationMs(60_000),
+          embedding: durationMs(200),
+          feature: durationMs(15),
+        })
+        .prefault({}),
+      fallbacks: z.strictObject({ enabled: z.boolean().default(true), max_attempts: positiveInt.default(3) }).prefault({}),
+      retry: z
+        .strictObject({
+          max_retries: nonNegativeInt.default(1),
+          base_delay: durationMs(250),
+          max_delay: durationMs(8_000),
+          max_retry_after: durationMs(20_000),
+        })
+        .prefault({}),
+      auth: z
+        .strictObject({
+          adapters: z.array(z.enum(CREDENTIAL_KINDS)).default([...CREDENTIAL_KINDS]),
+          gateway_keys: z
+            .array(
+              z.strictObject({
+                key: secret,
+                name: z.string().min(1),
+                models: z.array(modelPattern).optional(),
+                max_price_usd_per_request: z.number().positive().optional(),
+              }),
+            )
+            .default([])
+            .superRefine((keys, ctx) => {
+              const names = new Set<string>();
+              const values = new Set<string>();
+              keys.forEach((entry, index) => {
+                if (names.has(entry.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `duplicate gateway key name "${entry.name}"` });
+                if (values.has(entry.key)) ctx.addIssue({ code: 'custom', path: [index, 'key'], message: 'duplicate gateway key value' });
+                names.add(entry.name);
+                values.add(entry.key);
+              });
+            }),
+          anthropic_oauth_cooldown: durationMs(240_000),
+        })
+        .prefault({}),
+      logging: z.strictObject({ level: z.enum(LOG_LEVELS).default('info'), store_prompts: z.boolean().default(false) }).prefault({}),
+      metrics: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+      storage: z.strictObject({ url: z.string().min(1).default('sqlite:.heimdall/heimdall.db') }).prefault({}),
+      redis: z.strictObject({ url: z.string().min(1).optional() }).prefault({}),
+    })
+    .superRefine((config, ctx) => {
+      if (config.retry.base_delay > config.retry.max_delay) {
+        ctx.addIssue({ code: 'custom', path: ['retry', 'base_delay'], message: 'must not exceed retry.max_delay' });
+      }
+    });
+}
+
+/** The schema with secrets resolved against an empty environment (for types and tooling). */
+export const ConfigSchema = createConfigSchema();
+
+type DeepReadonly<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends ReadonlyArray<infer U>
+    ? ReadonlyArray<DeepReadonly<U>>
+    : T extends object
+      ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+      : T;
+
+/** A validated, defaulted, secret-resolved and deep-frozen configuration snapshot. Durations are ms. */
+export type Config = DeepReadonly<z.output<ReturnType<typeof createConfigSchema>>>;
+
+/** What a config file (or override object) may contain, before defaults. */
+export type ConfigInput = z.input<ReturnType<typeof createConfigSchema>>;
+
+/** A routing bucket name. */
+export type Bucket = (typeof BUCKETS)[number];
