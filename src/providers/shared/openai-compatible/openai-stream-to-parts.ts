@@ -57,15 +57,17 @@ export async function* openAIStreamToParts(
     if (ev.event === 'error' || (chunk['error'] !== undefined && chunk['error'] !== null)) {
       throw classifyStreamError({ provider: context.provider, payload: chunk, model: context.model });
     }
+    const choices = chunk['choices'];
     if (!started) {
+      // Azure opens with a `prompt_filter_results` chunk that has no choices, id or model.
+      if (Array.isArray(choices) && choices.length === 0 && !isRecord(chunk['usage'])) continue;
       started = true;
-      yield { type: 'start', id: str(chunk['id']) ?? '', model: str(chunk['model']) ?? context.model };
+      yield { type: 'start', id: str(chunk['id']) ?? '', model: str(chunk['model']) || context.model };
     }
     if (isRecord(chunk['usage'])) {
       const parsed = OpenAIUsageSchema.safeParse(chunk['usage']);
       if (parsed.success) usage = parsed.data;
     }
-    const choices = chunk['choices'];
     if (!Array.isArray(choices)) continue;
     const choice: unknown = choices.find((c) => isRecord(c) && (c['index'] === undefined || c['index'] === 0)) ?? choices[0];
     if (!isRecord(choice)) continue;
