@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { GatewayError } from '../../errors/gateway-error.js';
+import type { ChatRequest, ChatResponse } from '../../types/chat.js';
+import type { StreamPart } from '../../types/stream-part.js';
+import type { ProviderAdapter, ProviderCallOptions } from '../provider-adapter.js';
+import { classifyUpstreamError } from '../shared/classify-upstream.js';
+import type { HttpClient, HttpResponse } from '../shared/http-client.js';
+import { decodeSse } from '../shared/sse-decoder.js';
+import { convertToGeminiRequest } from './convert-to-gemini-request.js';
+import { geminiStreamToParts } from './gemini-stream-to-parts.js';
+import { parseGeminiResponse } from './parse-gemini-response.js';
+
+/** Options of {@link createGeminiAdapter}. */
+export interface GeminiAdapterOptions {
+  /** Defaults to `https://generativelanguage.googleapis.com`; a trailing slash is ignored. */
+  readonly baseUrl?: string;
+  readonly httpClient: HttpClient;
+  /** API version path segment; defaults to `v1beta` (thinking and function-calling fields live there). */
+  readonly apiVersion?: string;
+  /** Id for responses without `responseId`; defaults to a random `gemini-<uuid>`. */
+  readonly generateId?: () => string;
+}
+
+/**
+ * The Gemini API adapter: `POST {baseUrl}/{v}/models/{model}:generateContent` and
+ * `:streamGenerateContent?alt=sse`. An `api_key` credential goes in `x-goog-api-key` (never in the
+ * URL, so it cannot leak into access logs); an `oauth` one as `Authorization: Bearer`.
+ */
+export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdapter {
+  const baseUrl = (options.baseUrl ?? 'https://generativelanguage.googleapis.com').replace(/\/+$/, '');
+  const apiVersion = options.apiVersion ?? 'v1beta';
+  const generateId = options.generateId ?? ((): string => `gemini-${randomUUID()}`);
+
+  function urlFor(model: string, stream: boolean): string {
+    // Callers may pass `models/x` (as Google's own APIs name models); the prefix is not doubled.
+    const name = model.startsWith('models/') ? model.slice('models/'.length) : model;
+    const path = `${baseUrl}/${apiVersion}/models/${encodeURIComponent(name)}`;
+    return stream ? `${path}:streamGenerateContent?alt=sse` : `${path}:generateContent`;
+  }
+
+  function headersFor(call: ProviderCallOptions, stream: boolean): Record<string, string> {
+    const headers: Record<string, string> = {};
+    // Caller headers first, so they can never replace the credential or protocol headers.
+    for (const [k, v] of Object.entries(call.headers ?? {})) headers[k.toLowerCase()] = v;
+    headers['content-type'] = 'application/json';
+    headers['accept'] = stream ? 'text/event-stream' : 'application/json';
+    if (call.credential.kind === 'oauth') {
+      headers['authorization'] = `Bearer ${call.credential.token}`;
+      delete headers['x-goog-api-key'];
+    } else {
+      headers['x-goog-api-key'] = call.credential.token;
+      delete headers['authorization'];
+    }
+    return headers;
+  }
+
+  async function send(req: ChatRequest, call: ProviderCallOptions, stream: boolean): Promise<HttpResponse> {
+    const body = convertToGeminiRequest(req, call.model);
+    const res = await options.httpClient.request({
+      url: urlFor(call.model, stream),
+      method: 'POST',
+      headers: headersFor(call, stream),
+      body: JSON.stringify(body),
+      provider: 'gemini',
+      ...(call.signal === undefined ? {} : { signal: call.signal }),
+    });
+    if (res.status < 200 || res.status >= 300) {
+      const bodyText = await res.text().catch(() => '');
+      const err = classifyUpstreamError({
+        provider: 'gemini',
+        status: res.status,
+        headers: res.headers,
+        bodyText,
+        model: call.model,
+        secrets: [call.credential.token],
+      });
+      // Gemini answers a bad API key with 400 INVALID_ARGUMENT; its ErrorInfo reason says what it is.
+      if (err.code === 'provider_invalid_request' && /"reason"\s*:\s*"API_KEY_(?:INVALID|EXPIRED)"/.test(bodyText)) {
+        throw new GatewayError('provider_auth_failed', err.message, {
+          provider: 'gemini',
+          model: call.model,
+          upstreamStatus: res.status,
+        });
+      }
+      throw err;
+    }
+    return res;
+  }
+
+  return {
+    specificationVersion: 1,
+    providerId: 'gemini',
+    async doGenerate(req: ChatRequest, call: ProviderCallOptions): Promise<ChatResponse> {
+      const res = await send(req, call, false);
+      return parseGeminiResponse(await res.json(), { id: generateId(), model: call.model });
+    },
+    async doStream(req: ChatRequest, call: ProviderCallOptions): Promise<AsyncIterable<StreamPart>> {
+      const res = await send(req, call, true);
+      return geminiStreamToParts(decodeSse(res.body), {
+        model: call.model,
+        fallbackId: generateId(),
+        secrets: [call.credential.token],
+      });
+    },
+  };
+}
