@@ -79,6 +79,11 @@ describe('classifyUpstreamError', () => {
     expect(err.upstreamStatus).toBe(status);
   });
 
+  it('reads an OpenRouter moderation 403 as an invalid request, not an auth failure', () => {
+    const err = classify(403, { error: { code: 403, message: 'Your input was flagged by moderation', metadata: { reasons: ['x'] } } }, {}, 'openrouter');
+    expect(err.code).toBe('provider_invalid_request');
+  });
+
   it('carries Retry-After on any status, including HTTP-dates', () => {
     expect(classify(503, 'unavailable', { 'retry-after': 'Wed, 01 Jan 2025 00:01:00 GMT' }).retryAfterSeconds).toBe(60);
     expect(classify(429, {}, { 'retry-after-ms': '250' }).retryAfterSeconds).toBe(0.25);

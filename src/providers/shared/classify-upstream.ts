@@ -42,7 +42,7 @@ const MAX_MESSAGE_CHARS = 500;
 
 /**
  * Classifies an upstream error answer. Precedence: provider markers in the body first (context
- * length, Anthropic overload), then the HTTP status: 401/402/403 -> `provider_auth_failed`,
+ * length, Anthropic overload, OpenRouter's moderation 403), then the HTTP status: 401/402/403 -> `provider_auth_failed`,
  * 408 -> `provider_timeout`, 413 -> `provider_context_length_exceeded` (the payload is too big for
  * this upstream; a bigger one may take it), 429 -> `provider_rate_limited`, 503/529 ->
  * `provider_overloaded`, 504 -> `provider_timeout`, 409/other 5xx -> `provider_server_error`,
@@ -141,6 +141,8 @@ function classify(status: number, details: UpstreamErrorDetails, messageText: st
     }
   }
   if (status === 529 || markers.some((m) => OVERLOAD_MARKERS.has(m))) return 'provider_overloaded';
+  // OpenRouter answers 403 when its moderation flags the input: the request, not the key, is at fault.
+  if (status === 403 && /flagged|moderation/i.test(messageText)) return 'provider_invalid_request';
   return codeForStatus(status);
 }
 
