@@ -256,6 +256,19 @@ describe('convertToAnthropicRequest', () => {
       expect(body).not.toHaveProperty('thinking');
     });
 
+    it('leaves thinking off for an assistant prefill without thinking, keeps it for a plain user turn', () => {
+      const prefill = request({
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'List three colours as JSON' }] },
+          { role: 'assistant', content: [{ type: 'text', text: '[' }] },
+        ],
+        reasoning: { budgetTokens: 2048 },
+      });
+      expect(convertToAnthropicRequest(prefill, 'm')).not.toHaveProperty('thinking');
+      const answered = request({ messages: [...toolTurn.slice(0, 2), { role: 'user', content: [{ type: 'text', text: 'never mind' }] }], reasoning: { budgetTokens: 2048 } });
+      expect(convertToAnthropicRequest(answered, 'm')).toHaveProperty('thinking');
+    });
+
     it('keeps thinking when the tool call turn starts with signed thinking, sent back verbatim', () => {
       const [first, assistant, result] = toolTurn;
       const messages: ChatMessage[] = [

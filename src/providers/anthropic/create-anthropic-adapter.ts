@@ -19,6 +19,8 @@ export interface AnthropicAdapterOptions {
   /** Defaults to `https://api.anthropic.com`; a trailing slash is ignored. */
   readonly baseUrl?: string;
   readonly httpClient: HttpClient;
+  /** Clock for HTTP-date `Retry-After` (tests inject one). */
+  readonly nowMs?: () => number;
   /** `anthropic-version` header; defaults to {@link ANTHROPIC_API_VERSION}. */
   readonly version?: string;
   /** Extra `anthropic-beta` flags sent with every request. */
@@ -36,6 +38,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
   const url = `${baseUrl}/v1/messages`;
   const version = options.version ?? ANTHROPIC_API_VERSION;
   const betas = options.betas ?? [];
+  const now = options.nowMs ?? Date.now;
 
   function headersFor(call: ProviderCallOptions, stream: boolean): Record<string, string> {
     const headers: Record<string, string> = {};
@@ -72,6 +75,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
         status: res.status,
         headers: res.headers,
         bodyText,
+        nowMs: now(),
         model: call.model,
         secrets: [call.credential.token],
       });

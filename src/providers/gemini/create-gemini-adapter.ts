@@ -15,6 +15,8 @@ export interface GeminiAdapterOptions {
   /** Defaults to `https://generativelanguage.googleapis.com`; a trailing slash is ignored. */
   readonly baseUrl?: string;
   readonly httpClient: HttpClient;
+  /** Clock for HTTP-date `Retry-After` (tests inject one). */
+  readonly nowMs?: () => number;
   /** API version path segment; defaults to `v1beta` (thinking and function-calling fields live there). */
   readonly apiVersion?: string;
   /** Id for responses without `responseId`; defaults to a random `gemini-<uuid>`. */
@@ -29,6 +31,7 @@ export interface GeminiAdapterOptions {
 export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdapter {
   const baseUrl = (options.baseUrl ?? 'https://generativelanguage.googleapis.com').replace(/\/+$/, '');
   const apiVersion = options.apiVersion ?? 'v1beta';
+  const now = options.nowMs ?? Date.now;
   const generateId = options.generateId ?? ((): string => `gemini-${randomUUID()}`);
 
   function urlFor(model: string, stream: boolean): string {
@@ -71,6 +74,7 @@ export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdap
         status: res.status,
         headers: res.headers,
         bodyText,
+        nowMs: now(),
         model: call.model,
         secrets: [call.credential.token],
       });

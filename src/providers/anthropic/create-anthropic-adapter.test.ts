@@ -6,7 +6,7 @@ import type { StreamPart } from '../../types/stream-part.js';
 import { startFakeUpstream, type FakeHandler, type FakeUpstream } from '../../../test/helpers/fake-upstream.js';
 import type { ProviderCallOptions } from '../provider-adapter.js';
 import { createUndiciHttpClient, type PooledHttpClient } from '../shared/http-client.js';
-import { ANTHROPIC_API_VERSION, createAnthropicAdapter } from './anthropic-adapter.js';
+import { ANTHROPIC_API_VERSION, createAnthropicAdapter } from './create-anthropic-adapter.js';
 import { convertToAnthropicRequest } from './convert-to-anthropic-request.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8');
@@ -39,7 +39,7 @@ beforeEach(() => {
   handler = (_req, res) => res.json(200, JSON.parse(fixture('messages-text.json')));
 });
 
-function adapter(extra: { betas?: string[]; version?: string } = {}) {
+function adapter(extra: { betas?: string[]; version?: string; nowMs?: () => number } = {}) {
   return createAnthropicAdapter({ baseUrl: `${upstream.url}/`, httpClient: http, ...extra });
 }
 
@@ -99,6 +99,13 @@ describe('createAnthropicAdapter', () => {
       expect(err.retryAfterSeconds).toBe(30);
       expect(err.upstreamStatus).toBe(429);
       expect(err.message).toContain('rate limit');
+    });
+
+    it('reads an HTTP-date retry-after against the injected clock', async () => {
+      const now = Date.parse('2026-01-01T00:00:00Z');
+      handler = (_r, res) => res.json(429, JSON.parse(fixture('error-rate-limit.json')), { 'retry-after': 'Thu, 01 Jan 2026 00:01:00 GMT' });
+      const err = await rejection(adapter({ nowMs: () => now }).doGenerate(req, call));
+      expect(err.retryAfterSeconds).toBe(60);
     });
 
     it('529 overloaded_error -> provider_overloaded', async () => {

@@ -7,7 +7,7 @@ import { startFakeUpstream, type FakeHandler, type FakeUpstream } from '../../..
 import type { ProviderCallOptions } from '../provider-adapter.js';
 import { createUndiciHttpClient, type PooledHttpClient } from '../shared/http-client.js';
 import { convertToGeminiRequest } from './convert-to-gemini-request.js';
-import { createGeminiAdapter } from './gemini-adapter.js';
+import { createGeminiAdapter } from './create-gemini-adapter.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8');
 
