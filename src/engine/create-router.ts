@@ -1,0 +1,154 @@
+import { LruCache } from '../core/cache/lru-cache.js';
+import { requestFingerprint } from '../core/hash/request-fingerprint.js';
+import { toRoutingText } from '../core/request/routing-text.js';
+import { route, type ObservedStats, type RoutePolicy } from '../core/route.js';
+import type { RouterState } from '../core/router-state.js';
+import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
+import type { ChatRequest } from '../types/chat.js';
+import type { AsyncEmbedder } from '../types/embedder.js';
+import type { RoutingDecision } from '../types/routing-decision.js';
+import type { HookContext, Plugin, PreHookResult } from './hook-pipeline.js';
+
+/** The model names that ask Heimdall to choose. */
+export const AUTO_MODEL = 'auto';
+
+export interface RouterOptions {
+  /** The current router state; read once per request, so a reload swaps it between requests. */
+  readonly state: () => RouterState;
+  readonly cache?: { readonly enabled?: boolean; readonly maxEntries?: number; readonly ttlMs?: number };
+  /** Route aliases (`fast`, `smart`): a model name that routes with a policy. `auto` is always routed. */
+  readonly aliases?: Readonly<Record<string, RoutePolicy>>;
+  /** Latency statistics the engine observed per model (indexed like the state's models). */
+  readonly observed?: () => ObservedStats | undefined;
+  /** An embedder that does I/O; on failure the artifact's local embedder is used. */
+  readonly remoteEmbedder?: AsyncEmbedder;
+  readonly now?: () => number;
+  /** Told when the remote embedder failed and the local one stood in. */
+  readonly onEmbedderFallback?: (error: unknown) => void;
+}
+
+/** Options for one decision. */
+export interface DecideOptions {
+  readonly providers: ReadonlySet<string>;
+  readonly policy?: RoutePolicy;
+}
+
+/** The routing plugin plus direct access to decisions and cache counters. */
+export interface HeimdallRouter extends Plugin {
+  /** True when `model` asks for routing (`auto` or an alias). */
+  isRouted(model: string): boolean;
+  /** The decision for a request, from the cache when possible. Throws `GatewayError`. */
+  decide(request: ChatRequest, options: DecideOptions): RoutingDecision;
+  /** Like `decide`, but embeds with the remote embedder when one is configured. */
+  decideAsync(request: ChatRequest, options: DecideOptions & { signal?: AbortSignal }): Promise<RoutingDecision>;
+  readonly cacheStats: () => { hits: number; misses: number; size: number; evictions: number };
+}
+
+/**
+ * Creates the router: a PreHook plugin that, for `model: "auto"` or a route alias, decides where the
+ * request goes and stores the decision in the hook context. Decisions are cached in a bounded LRU with
+ * TTL keyed on the request fingerprint, the providers the caller can use, the policy and the artifact
+ * version, so a reload or a different credential set never reuses a stale decision.
+ */
+export function createRouter(options: RouterOptions): HeimdallRouter {
+  const cacheEnabled = options.cache?.enabled ?? true;
+  const now = options.now ?? Date.now;
+  const cache = new LruCache<string, RoutingDecision>({
+    maxEntries: options.cache?.maxEntries ?? 10_000,
+    ...(options.cache?.ttlMs !== undefined ? { ttlMs: options.cache.ttlMs } : { ttlMs: 600_000 }),
+    now,
+  });
+  const aliases = options.aliases ?? {};
+  const providerKeys = new WeakMap<ReadonlySet<string>, string>();
+  const providersKey = (set: ReadonlySet<string>): string => {
+    let k = providerKeys.get(set);
+    if (k === undefined) {
+      k = [...set].sort().join(',');
+      providerKeys.set(set, k);
+    }
+    return k;
+  };
+
+  const policyFor = (model: string, explicit: RoutePolicy | undefined): RoutePolicy | undefined => {
+    const alias = model === AUTO_MODEL ? undefined : aliases[model];
+    if (!alias) return explicit;
+    if (!explicit) return alias;
+    return { ...alias, ...explicit };
+  };
+
+  const keyOf = (request: ChatRequest, state: RouterState, opts: DecideOptions, policy: RoutePolicy | undefined): string =>
+    `${state.version}|${providersKey(opts.providers)}|${request.model}|${policy === opts.policy ? '' : JSON.stringify(opts.policy ?? null)}|${requestFingerprint(request)}`;
+
+  const decideWith = (request: ChatRequest, opts: DecideOptions, state: RouterState, embedding: Float32Array | undefined): RoutingDecision => {
+    const policy = policyFor(request.model, opts.policy);
+    const rt = toRoutingText(request);
+    const observed = options.observed?.();
+    return route(
+      {
+        text: rt.text,
+        promptTokens: rt.promptTokens,
+        ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
+        ...(request.reasoning !== undefined ? { reasoning: request.reasoning } : {}),
+        providers: opts.providers,
+        ...(policy ? { policy } : {}),
+        ...(observed ? { observed } : {}),
+        ...(embedding ? { embedding } : {}),
+      },
+      state,
+    );
+  };
+
+  const decide = (request: ChatRequest, opts: DecideOptions): RoutingDecision => {
+    const state = options.state();
+    if (!cacheEnabled) return decideWith(request, opts, state, undefined);
+    const key = keyOf(request, state, opts, policyFor(request.model, opts.policy));
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const decision = decideWith(request, opts, state, undefined);
+    cache.set(key, decision);
+    return decision;
+  };
+
+  const decideAsync = async (request: ChatRequest, opts: DecideOptions & { signal?: AbortSignal }): Promise<RoutingDecision> => {
+    const remote = options.remoteEmbedder;
+    if (!remote) return decide(request, opts);
+    const state = options.state();
+    const key = cacheEnabled ? keyOf(request, state, opts, policyFor(request.model, opts.policy)) : '';
+    if (cacheEnabled) {
+      const hit = cache.get(key);
+      if (hit) return hit;
+    }
+    let embedding: Float32Array | undefined;
+    try {
+      const e = await remote.embed(toRoutingText(request).text, opts.signal);
+      // A remote vector only works with centroids trained in its space.
+      if (e.length === state.dim) embedding = e;
+      else options.onEmbedderFallback?.(new Error(`remote embedding has ${e.length} dimensions, the artifact ${state.dim}`));
+    } catch (err) {
+      options.onEmbedderFallback?.(err);
+    }
+    const decision = decideWith(request, opts, state, embedding);
+    if (cacheEnabled) cache.set(key, decision);
+    return decision;
+  };
+
+  const isRouted = (model: string): boolean => model === AUTO_MODEL || Object.prototype.hasOwnProperty.call(aliases, model);
+
+  return {
+    name: 'heimdall-router',
+    isRouted,
+    decide,
+    decideAsync,
+    cacheStats: () => ({ hits: cache.hits, misses: cache.misses, size: cache.size, evictions: cache.evictions }),
+    async preHook(request: ChatRequest, context: HookContext): Promise<PreHookResult> {
+      if (!isRouted(request.model)) return { kind: 'continue' };
+      try {
+        context.decision = await decideAsync(request, { providers: context.providers });
+        return { kind: 'continue' };
+      } catch (err) {
+        if (isGatewayError(err)) return { kind: 'error', error: err };
+        return { kind: 'error', error: new GatewayError('gateway_internal', 'routing failed', { cause: err }) };
+      }
+    },
+  };
+}
