@@ -63,7 +63,7 @@ describe('createAnthropicAdapter', () => {
   it('posts the converted body to /v1/messages with the API key header and parses the answer', async () => {
     const a = adapter();
     expect(a.providerId).toBe('anthropic');
-    const res = await a.doGenerate(req, { ...call, headers: { 'X-Request-Id': 'r-1', 'x-api-key': 'spoofed' } });
+    const res = await a.doGenerate(req, { ...call, headers: { 'X-Request-Id': 'r-1', 'x-api-key': 'spoofed', Authorization: 'Bearer spoofed' } });
     const sent = upstream.requests[upstream.requests.length - 1]!;
     expect(sent.method).toBe('POST');
     expect(sent.url).toBe('/v1/messages');
@@ -83,11 +83,12 @@ describe('createAnthropicAdapter', () => {
     await adapter({ betas: ['prompt-caching-2024-07-31'], version: '2023-01-01' }).doGenerate(req, {
       ...call,
       credential: { kind: 'oauth', token: 'sk-ant-oat01-token' },
+      headers: { 'Anthropic-Beta': 'interleaved-thinking-2025-05-14, prompt-caching-2024-07-31', 'x-api-key': 'spoofed' },
     });
     const sent = upstream.requests[upstream.requests.length - 1]!;
     expect(sent.headers['authorization']).toBe('Bearer sk-ant-oat01-token');
     expect(sent.headers['x-api-key']).toBeUndefined();
-    expect(sent.headers['anthropic-beta']).toBe('prompt-caching-2024-07-31,oauth-2025-04-20');
+    expect(sent.headers['anthropic-beta']).toBe('prompt-caching-2024-07-31,interleaved-thinking-2025-05-14,oauth-2025-04-20');
     expect(sent.headers['anthropic-version']).toBe('2023-01-01');
   });
 

@@ -47,12 +47,20 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
     headers['content-type'] = 'application/json';
     headers['accept'] = stream ? 'text/event-stream' : 'application/json';
     headers['anthropic-version'] = version;
+    // Betas the caller forwards (a client's own `anthropic-beta`) are kept next to the configured ones.
     const beta = [...betas];
+    for (const flag of (headers['anthropic-beta'] ?? '').split(',')) {
+      const trimmed = flag.trim();
+      if (trimmed !== '' && !beta.includes(trimmed)) beta.push(trimmed);
+    }
+    delete headers['anthropic-beta'];
     if (call.credential.kind === 'oauth') {
       headers['authorization'] = `Bearer ${call.credential.token}`;
+      delete headers['x-api-key'];
       if (!beta.includes(ANTHROPIC_OAUTH_BETA)) beta.push(ANTHROPIC_OAUTH_BETA);
     } else {
       headers['x-api-key'] = call.credential.token;
+      delete headers['authorization'];
     }
     if (beta.length > 0) headers['anthropic-beta'] = beta.join(',');
     return headers;
