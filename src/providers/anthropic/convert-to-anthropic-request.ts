@@ -59,7 +59,8 @@ interface AnthropicMessage {
  * - With thinking on, `temperature` and `top_k` are not sent and `top_p` is raised to 0.95
  *   (Anthropic rejects other values alongside thinking).
  * - Thinking parts without a signature, or with another provider's signature, are dropped.
- * - `responseFormat`, `seed` and `includeUsage` have no Messages API equivalent and are not sent.
+ * - `responseFormat`, `seed`, penalties, `logitBias` and `metadata` have no Messages API equivalent and are
+ *   not sent.
  *
  * Throws `caller_invalid_request` when a tool call's `arguments` is not a JSON object: sending
  * `{}` instead would silently replay a different call than the one in the transcript.
