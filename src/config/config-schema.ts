@@ -116,18 +116,19 @@ export function createConfigSchema(env: ConfigEnv = {}) {
         .prefault({}),
       router: z
         .strictObject({
+          // The next six default to the values the artifact was fitted with; set them to override.
           /** Quality tilt: 1 picks on quality alone, 0 on cost alone. */
-          alpha: probability.default(0.6),
+          alpha: probability.optional(),
           /** Bucket probabilities; `hard` is checked first. */
-          thresholds: z.strictObject({ cheap: probability.default(0.5), hard: probability.default(0.5) }).prefault({}),
+          thresholds: z.strictObject({ cheap: probability.optional(), hard: probability.optional() }).prefault({}),
           /** How many nearest clusters feed the quality estimate. */
-          top_p: positiveInt.default(3),
-          cluster_temperature: z.number().positive().default(0.05),
+          top_p: positiveInt.optional(),
+          cluster_temperature: z.number().positive().optional(),
           penalties: z
-            .strictObject({ latency_sd: z.number().min(0).default(0.05), ctx_over_80pct: z.number().min(0).default(0.5) })
+            .strictObject({ latency_sd: z.number().min(0).optional(), ctx_over_80pct: z.number().min(0).optional() })
             .prefault({}),
           candidates_per_bucket: positiveInt.default(3),
-          expected_output_tokens: positiveInt.default(500),
+          expected_output_tokens: positiveInt.optional(),
           bucket_defaults: z
             .strictObject({
               cheap: bucketDefaults({}),

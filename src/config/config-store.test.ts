@@ -22,7 +22,7 @@ describe('ConfigStore', () => {
     const path = configFile('router: { alpha: 0.4 }\n');
     const store = createConfigStore({ path, env: {} });
     const first = store.get();
-    const seen: Array<[number, number]> = [];
+    const seen: Array<[number | undefined, number | undefined]> = [];
     store.subscribe((next, previous) => seen.push([next.router.alpha, previous.router.alpha]));
 
     writeFileSync(path, 'router: { alpha: 0.8 }\n');

@@ -36,14 +36,14 @@ describe('loadConfig defaults', () => {
       shutdown_grace: 10_000,
       warmup_decisions: 300,
     });
+    // Unset router knobs fall through to the values the artifact was fitted with.
+    expect(config.router.alpha).toBeUndefined();
+    expect(config.router.top_p).toBeUndefined();
+    expect(config.router.expected_output_tokens).toBeUndefined();
     expect(config.router).toMatchObject({
-      alpha: 0.6,
-      thresholds: { cheap: 0.5, hard: 0.5 },
-      top_p: 3,
-      cluster_temperature: 0.05,
-      penalties: { latency_sd: 0.05, ctx_over_80pct: 0.5 },
+      thresholds: {},
+      penalties: {},
       candidates_per_bucket: 3,
-      expected_output_tokens: 500,
       bucket_defaults: { cheap: {}, mid: { reasoning_effort: 'low', thinking_budget: 2048 }, hard: { reasoning_effort: 'high', thinking_budget: 8192 } },
       allow: [],
       deny: [],

@@ -17,7 +17,7 @@ export interface RouterOptions {
   readonly state: () => RouterState;
   readonly cache?: { readonly enabled?: boolean; readonly maxEntries?: number; readonly ttlMs?: number };
   /** Route aliases (`fast`, `smart`): a model name that routes with a policy. `auto` is always routed. */
-  readonly aliases?: Readonly<Record<string, RoutePolicy>>;
+  readonly aliases?: Readonly<Record<string, RoutePolicy>> | (() => Readonly<Record<string, RoutePolicy>>);
   /** Latency statistics the engine observed per model (indexed like the state's models). */
   readonly observed?: () => ObservedStats | undefined;
   /** An embedder that does I/O; on failure the artifact's local embedder is used. */
@@ -58,7 +58,8 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
     ...(options.cache?.ttlMs !== undefined ? { ttlMs: options.cache.ttlMs } : { ttlMs: 600_000 }),
     now,
   });
-  const aliases = options.aliases ?? {};
+  const aliasOption = options.aliases ?? {};
+  const aliasesNow = (): Readonly<Record<string, RoutePolicy>> => (typeof aliasOption === 'function' ? aliasOption() : aliasOption);
   const providerKeys = new WeakMap<ReadonlySet<string>, string>();
   const providersKey = (set: ReadonlySet<string>): string => {
     let k = providerKeys.get(set);
@@ -70,7 +71,7 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
   };
 
   const policyFor = (model: string, explicit: RoutePolicy | undefined): RoutePolicy | undefined => {
-    const alias = model === AUTO_MODEL ? undefined : aliases[model];
+    const alias = model === AUTO_MODEL ? undefined : aliasesNow()[model];
     if (!alias) return explicit;
     if (!explicit) return alias;
     return { ...alias, ...explicit };
@@ -132,7 +133,7 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
     return decision;
   };
 
-  const isRouted = (model: string): boolean => model === AUTO_MODEL || Object.prototype.hasOwnProperty.call(aliases, model);
+  const isRouted = (model: string): boolean => model === AUTO_MODEL || Object.prototype.hasOwnProperty.call(aliasesNow(), model);
 
   return {
     name: 'heimdall-router',

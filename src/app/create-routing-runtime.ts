@@ -1,0 +1,142 @@
+import { createArtifactStore, type ArtifactStore } from '../artifact/artifact-store.js';
+import { bundledArtifactPath } from '../artifact/load-artifact.js';
+import type { ModelCatalog } from '../catalog/model-catalog.js';
+import { buildRouterState, type RouterOverrides } from '../core/build-router-state.js';
+import type { RoutePolicy } from '../core/route.js';
+import type { ParsedArtifact } from '../core/router-artifact.js';
+import type { RouterState } from '../core/router-state.js';
+import type { Config } from '../config/config-schema.js';
+import { createRouter, type HeimdallRouter } from '../engine/create-router.js';
+import type { ObservedStats } from '../core/route.js';
+import type { ProviderId } from '../types/provider-id.js';
+import type { Bucket } from '../types/routing-decision.js';
+
+/** The routing half of a gateway: artifact, state, router, and how they are kept current. */
+export interface RoutingRuntime {
+  readonly router: HeimdallRouter;
+  /** The state in service now. */
+  state(): RouterState;
+  readonly artifacts: ArtifactStore;
+  /** Rebuilds the state for a new config (same artifact); throws and keeps the old one if invalid. */
+  applyConfig(config: Config): void;
+  close(): void;
+}
+
+export interface RoutingRuntimeOptions {
+  readonly catalog: ModelCatalog;
+  /** Logger for reloads; the gateway passes its structured logger. */
+  readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  readonly observed?: () => ObservedStats | undefined;
+}
+
+/**
+ * Builds the router state from config + artifact + catalog and keeps it current: a new artifact
+ * (hot reload) or a new config rebuilds the state off to the side and swaps it in one assignment;
+ * a failure leaves the previous state serving.
+ */
+export async function createRoutingRuntime(config: Config, options: RoutingRuntimeOptions): Promise<RoutingRuntime> {
+  const log = options.log ?? (() => {});
+  let cfg = config;
+  let state: RouterState | undefined;
+  const artifacts = await createArtifactStore({
+    source: cfg.artifact.url ? { kind: 'url', url: cfg.artifact.url } : { kind: 'file', path: cfg.artifact.path ?? bundledArtifactPath() },
+    reloadSeconds: cfg.artifact.reload_seconds,
+    onChange: (a) => {
+      try {
+        state = routerStateFromConfig(a, cfg, options.catalog);
+        log('info', 'artifact reloaded', { version: a.version });
+      } catch (err) {
+        log('error', 'new artifact rejected; keeping the previous one', { error: (err as Error).message });
+      }
+    },
+    onError: (err) => log('error', 'artifact reload failed; keeping the previous one', { error: err.message }),
+  });
+  state = routerStateFromConfig(artifacts.current(), cfg, options.catalog);
+  let aliases = aliasPolicies(cfg);
+  const router = createRouter({
+    state: () => state as RouterState,
+    cache: { enabled: cfg.cache.decisions.enabled, maxEntries: Math.max(1, cfg.cache.decisions.max_entries), ttlMs: cfg.cache.decisions.ttl },
+    aliases: () => aliases,
+    ...(options.observed ? { observed: options.observed } : {}),
+  });
+  return {
+    router,
+    state: () => state as RouterState,
+    artifacts,
+    applyConfig(next) {
+      const s = routerStateFromConfig(artifacts.current(), next, options.catalog);
+      cfg = next;
+      aliases = aliasPolicies(next);
+      state = s;
+    },
+    close: () => artifacts.close(),
+  };
+}
+
+/** Combines one artifact with the config's bindings and overrides and the catalog's facts. */
+export function routerStateFromConfig(artifact: ParsedArtifact, config: Config, catalog: ModelCatalog): RouterState {
+  const r = config.router;
+  const bd = (b: Bucket) => {
+    const d = r.bucket_defaults[b];
+    return { ...(d.reasoning_effort !== undefined ? { effort: d.reasoning_effort } : {}), ...(d.thinking_budget !== undefined ? { budgetTokens: d.thinking_budget } : {}) };
+  };
+  const eot = (b: Bucket): number | undefined => r.bucket_defaults[b].expected_output_tokens ?? r.expected_output_tokens;
+  const expected: Partial<Record<Bucket, number>> = {};
+  for (const b of ['cheap', 'mid', 'hard'] as const) {
+    const v = eot(b);
+    if (v !== undefined) expected[b] = v;
+  }
+  // Retired models answer with errors: never route to them.
+  const retired = catalog.list().filter((m) => m.status === 'retired').map((m) => m.id);
+  const overrides: RouterOverrides = {
+    ...(r.alpha !== undefined ? { alpha: r.alpha } : {}),
+    thresholds: { ...(r.thresholds.cheap !== undefined ? { cheap: r.thresholds.cheap } : {}), ...(r.thresholds.hard !== undefined ? { hard: r.thresholds.hard } : {}) },
+    ...(r.top_p !== undefined ? { topP: r.top_p } : {}),
+    ...(r.cluster_temperature !== undefined ? { clusterTemperature: r.cluster_temperature } : {}),
+    penalties: {
+      ...(r.penalties.ctx_over_80pct !== undefined ? { ctxOver80pct: r.penalties.ctx_over_80pct } : {}),
+      ...(r.penalties.latency_sd !== undefined ? { latencySd: r.penalties.latency_sd } : {}),
+    },
+    expectedOutputTokens: expected,
+    bucketDefaults: { cheap: bd('cheap'), mid: bd('mid'), hard: bd('hard') },
+    ...(r.max_price_usd_per_request !== undefined ? { maxPriceUsdPerRequest: r.max_price_usd_per_request } : {}),
+    allow: r.allow,
+    deny: [...r.deny, ...retired],
+  };
+  return buildRouterState({
+    artifact,
+    bind: (name) => {
+      const t = config.models[name];
+      return t ? { provider: t.provider, providerModel: t.model } : undefined;
+    },
+    catalog: (provider: ProviderId, model: string) => {
+      const m = catalog.findByProviderModel(provider, model);
+      if (!m) return undefined;
+      return {
+        inputPerMTok: m.inputPerMTok,
+        outputPerMTok: m.outputPerMTok,
+        contextWindowTokens: m.contextWindowTokens,
+        reasoning: {
+          kind: m.reasoning.kind,
+          ...(m.reasoning.minBudget !== undefined ? { minBudget: m.reasoning.minBudget } : {}),
+          ...(m.reasoning.maxBudget !== undefined ? { maxBudget: m.reasoning.maxBudget } : {}),
+        },
+      };
+    },
+    overrides,
+  });
+}
+
+function aliasPolicies(config: Config): Record<string, RoutePolicy> {
+  const out: Record<string, RoutePolicy> = {};
+  for (const [name, entry] of Object.entries(config.router.aliases)) {
+    const a = entry as { readonly alpha?: number; readonly allow?: readonly string[]; readonly deny?: readonly string[]; readonly bucket?: Bucket };
+    out[name] = {
+      ...(a.alpha !== undefined ? { alpha: a.alpha } : {}),
+      ...(a.allow ? { allow: a.allow } : {}),
+      ...(a.deny ? { deny: a.deny } : {}),
+      ...(a.bucket ? { bucket: a.bucket } : {}),
+    };
+  }
+  return out;
+}
