@@ -46,10 +46,10 @@ export function makeSyntheticDataset(n: number, f: number, seed: number): Synthe
           row[j] = rng.next() * 2 - 1;
       }
     }
-    const [a, b, c, d, e, g, h] = [row[0], row[1], row[2], row[3], row[4], row[5], row[6]] as number[];
-    const s0 = 1.2 * a + Math.sin(3 * (e as number)) + 0.8 * (d as number);
-    const s1 = 0.9 * Math.log((b as number) + 0.1) + 0.25 * (c as number) - 1.2 * (d as number) * (a as number);
-    const s2 = 1.5 * Math.abs(g as number) - 0.6 * Math.cos(2 * (h as number)) + (row[8] === 1 ? 0.7 : -0.2);
+    const at = (j: number): number => row[j] as number;
+    const s0 = 1.2 * at(0) + Math.sin(3 * at(4)) + 0.8 * at(3);
+    const s1 = 0.9 * Math.log(at(1) + 0.1) + 0.25 * at(2) - 1.2 * at(3) * at(0);
+    const s2 = 1.5 * Math.abs(at(5)) - 0.6 * Math.cos(2 * at(6)) + (at(8) === 1 ? 0.7 : -0.2);
     const scores = [s0 + 0.9 * gumbel(), s1 + 0.9 * gumbel(), s2 + 0.9 * gumbel()];
     yClass[r] = scores.indexOf(Math.max(...scores));
     yBinary[r] = s0 - s1 + 0.8 * rng.normal() > 0 ? 1 : 0;
