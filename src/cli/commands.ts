@@ -1,0 +1,14 @@
+/** A CLI command: `run` returns the process exit code. */
+export interface CliCommand {
+  run(argv: string[]): Promise<number>;
+}
+
+interface CommandEntry {
+  readonly summary: string;
+  readonly load: () => Promise<CliCommand>;
+}
+
+/** Every command of the `heimdall` CLI, loaded lazily. */
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  route: { summary: 'Print the routing decision for a prompt or request file', load: () => import('./commands/route.js') },
+};
