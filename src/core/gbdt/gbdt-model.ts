@@ -31,6 +31,8 @@ export interface ObjectiveLink {
 }
 
 export const OBJECTIVE_LINKS: Readonly<Record<GbdtObjective, ObjectiveLink>> = {
+  // XGBoost (up to 3.1 at least) adds a multi-class base_score, scalar or per-class vector, to the
+  // margins as-is (dmlc/xgboost#11763); softmax is shift-invariant, so only a vector matters.
   'multi:softprob': { baseToMargin: 'identity', transform: 'softmax' },
   // XGBoost's softmax returns the arg-max class; the router needs the probabilities behind it.
   'multi:softmax': { baseToMargin: 'identity', transform: 'softmax' },

@@ -92,6 +92,50 @@ describe('trainGbdt', () => {
     expect(tree?.loss_changes[0]).toBeCloseTo(36 / 3 + 225 / 3 - 441 / 6, 4);
   });
 
+  it('applies L1 regularisation (alpha) by soft-thresholding gradient sums', () => {
+    const x = Float32Array.from([0, 0, 1, 1, 0, 1]);
+    const y = [2, 2, 5, 5, 2, 5];
+    const opts = { ...BASE, objective: 'reg:squarederror', rounds: 1, maxDepth: 1, eta: 1, lambda: 0, minChildWeight: 0, baseScore: 0, featureNames: ['x'] } as const;
+    // G_left = -6, G_right = -15, H = 3 each: leaf weights -(G + alpha)/H with alpha = 1.
+    const tree = trainGbdt({ x, n: 6, f: 1, y }, { ...opts, alpha: 1 }).learner.gradient_booster.model.trees[0];
+    expect(tree?.split_conditions).toEqual([1, Math.fround(5 / 3), Math.fround(14 / 3)]);
+    // With alpha = 3 the split's gain 3^2/3 + 12^2/3 - 18^2/6 is negative: a single leaf 18/6.
+    const stumpless = trainGbdt({ x, n: 6, f: 1, y }, { ...opts, alpha: 3 }).learner.gradient_booster.model.trees[0];
+    expect(stumpless?.split_conditions).toEqual([3]);
+    const flat = trainGbdt({ x, n: 6, f: 1, y }, { ...opts, alpha: 100 }).learner.gradient_booster.model.trees[0];
+    expect(flat?.split_conditions).toEqual([0]);
+  });
+
+  it('treats a sample weight like a duplicated row', () => {
+    const rng = createSeededRng(4);
+    const n = 300;
+    const x = new Float32Array(n * 2);
+    const y: number[] = [];
+    const w: number[] = [];
+    const xd: number[] = [];
+    const yd: number[] = [];
+    for (let r = 0; r < n; r++) {
+      const a = Math.floor(rng.next() * 8);
+      const b = rng.next() < 0.1 ? Number.NaN : Math.floor(rng.next() * 5);
+      x[2 * r] = a;
+      x[2 * r + 1] = b;
+      const label = a + (b === b ? b : 3) > 6 ? 1 : 0;
+      y.push(label);
+      const weight = r % 3 === 0 ? 2 : 1;
+      w.push(weight);
+      for (let k = 0; k < weight; k++) {
+        xd.push(a, b);
+        yd.push(label);
+      }
+    }
+    const opts = { ...BASE, objective: 'binary:logistic', rounds: 5, baseScore: 0.5, featureNames: ['a', 'b'] } as const;
+    const weighted = parseXGBoostModel(trainGbdt({ x, n, f: 2, y, weights: w }, opts));
+    const duplicated = parseXGBoostModel(trainGbdt({ x: Float32Array.from(xd), n: yd.length, f: 2, y: yd }, opts));
+    const pw = predictDataset(weighted, x, n);
+    const pd = predictDataset(duplicated, x, n);
+    for (let r = 0; r < n; r++) expect(pw[r]).toBeCloseTo(pd[r] as number, 5);
+  });
+
   it('learns the default direction of missing values from the data', () => {
     const rng = createSeededRng(11);
     const n = 400;

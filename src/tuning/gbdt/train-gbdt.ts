@@ -248,7 +248,7 @@ class TreeGrower {
     const a = this.o.alpha;
     const t = g > a ? g - a : g < -a ? g + a : 0;
     const d = h + this.o.lambda;
-    return d > 0 ? -t / d : 0;
+    return d > 0 && t !== 0 ? -t / d : 0;
   }
 
   /** Histogram of a node's rows over the selected features, gradient/hessian interleaved. */
