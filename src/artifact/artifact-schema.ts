@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
 const probability = z.number().min(0).max(1);
-const bucketName = z.enum(['cheap', 'mid', 'hard']);
 
 /** The local embedder's parameters; the big arrays are base64 float32 (see float32-codec). */
 export const artifactEmbedderSchema = z
@@ -65,4 +64,3 @@ export const artifactSchema = z
 
 export type ArtifactJson = z.infer<typeof artifactSchema>;
 export type ArtifactModelJson = z.infer<typeof artifactModelSchema>;
-export type ArtifactBucketName = z.infer<typeof bucketName>;

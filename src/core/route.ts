@@ -111,14 +111,15 @@ export function route(input: RouteInput, state: RouterState): RoutingDecision {
     throw new GatewayError('routing_no_candidate', `no model is available for this request: ${summarise(excluded, eligible.length)}`);
   }
 
-  // The choice and its bucket-mates first, then the other buckets in escalation order.
+  // The choice and its bucket-mates first, then the other buckets in escalation order. Keyed by
+  // provider model id: two artifact models served by the same endpoint are one fallback, not two.
   const candidates: RoutedCandidate[] = [];
   const seen = new Set<string>();
   for (const b of bucketEscalationOrder(primary)) {
     const ranked = perBucket.get(b) ?? scoreBucket(b, input, state, eligible, alpha, maxPrice, match).candidates;
     for (const c of ranked) {
-      if (seen.has(c.name)) continue;
-      seen.add(c.name);
+      if (seen.has(c.id)) continue;
+      seen.add(c.id);
       candidates.push(c);
     }
   }

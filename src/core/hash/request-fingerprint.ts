@@ -13,7 +13,13 @@ export function requestFingerprint(req: ChatRequest): string {
     mixCode(st, m.role === 'user' ? 1 : 2);
     for (const part of m.content) mixPart(st, part);
   }
-  if (req.tools) for (const t of req.tools) mix(st, t.name), mix(st, t.description ?? ''), mix(st, JSON.stringify(t.parameters));
+  if (req.tools) {
+    for (const t of req.tools) {
+      mix(st, t.name);
+      mix(st, t.description ?? '');
+      mix(st, JSON.stringify(t.parameters));
+    }
+  }
   const r = req.reasoning;
   const tail = `${req.maxOutputTokens ?? ''}|${r?.effort ?? ''}|${r?.budgetTokens ?? ''}|${r?.enabled ?? ''}`;
   return `${(st.a >>> 0).toString(36)}.${(st.b >>> 0).toString(36)}.${st.n}|${tail}`;
