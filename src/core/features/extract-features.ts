@@ -11,7 +11,7 @@ export interface PromptFeatures {
   readonly chars: number;
   readonly hasCode: boolean;
   readonly hasMath: boolean;
-  /** Character-trigram entropy in bits over the head + tail window. */
+  /** Character-trigram entropy in bits over the head + tail window (`ENTROPY_MAX_CHARS`). */
   readonly entropy: number;
   /** `\n`-separated lines of the whole text (0 for the empty string). */
   readonly lines: number;
