@@ -116,7 +116,8 @@ function mutate(seed: unknown, mutations: readonly Mutation[]): unknown {
     const current = (container as Record<string | number, unknown>)[key];
     switch (m.kind) {
       case 'replace':
-        (container as Record<string | number, unknown>)[key] = m.value;
+        // Clone: the body is deep-frozen afterwards, and fast-check reuses `m.value` when shrinking.
+        (container as Record<string | number, unknown>)[key] = structuredClone(m.value);
         break;
       case 'delete':
         if (Array.isArray(container)) container.splice(key as number, 1);
@@ -124,7 +125,7 @@ function mutate(seed: unknown, mutations: readonly Mutation[]): unknown {
         break;
       case 'addKey':
         if (typeof current === 'object' && current !== null && !Array.isArray(current)) {
-          Object.defineProperty(current, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
+          Object.defineProperty(current, m.key, { value: structuredClone(m.value), enumerable: true, writable: true, configurable: true });
         }
         break;
       case 'wrap':

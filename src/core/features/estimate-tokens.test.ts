@@ -1,4 +1,4 @@
-/* eslint-disable no-restricted-imports, no-restricted-globals -- a test, not core code: it reads the calibration corpus from disk. */
+ 
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { encode } from 'gpt-tokenizer';
