@@ -77,8 +77,9 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
     return { ...alias, ...explicit };
   };
 
-  const keyOf = (request: ChatRequest, state: RouterState, opts: DecideOptions, policy: RoutePolicy | undefined): string =>
-    `${state.version}|${providersKey(opts.providers)}|${request.model}|${policy === opts.policy ? '' : JSON.stringify(opts.policy ?? null)}|${requestFingerprint(request)}`;
+  const keyOf = (request: ChatRequest, state: RouterState, opts: DecideOptions, _policy: RoutePolicy | undefined): string =>
+    // The alias part of the policy is implied by `request.model`; a caller's own policy must be in the key.
+    `${state.version}|${providersKey(opts.providers)}|${request.model}|${opts.policy === undefined ? '' : JSON.stringify(opts.policy)}|${requestFingerprint(request)}`;
 
   const decideWith = (request: ChatRequest, opts: DecideOptions, state: RouterState, embedding: Float32Array | undefined): RoutingDecision => {
     const policy = policyFor(request.model, opts.policy);

@@ -1,0 +1,154 @@
+import type { ModelCatalog } from '../catalog/model-catalog.js';
+import type { ModelTarget } from '../config/default-models.js';
+import type { RoutePolicy } from '../core/route.js';
+import type { RouterModel, RouterState } from '../core/router-state.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import type { ChatRequest } from '../types/chat.js';
+import { isProviderId, PROVIDER_IDS } from '../types/provider-id.js';
+import type { RoutingDecision } from '../types/routing-decision.js';
+import type { HeimdallRouter } from './create-router.js';
+import type { DispatchTarget } from './dispatch-target.js';
+import type { RequestCredentials } from './request-credentials.js';
+
+/** Where a request will be sent, and why. */
+export interface RequestPlan {
+  /** True for `auto` and route aliases. */
+  readonly routed: boolean;
+  readonly decision?: RoutingDecision;
+  /** Time the routing decision took (0 for explicit models). */
+  readonly decisionMs: number;
+  /** In order of preference. */
+  readonly targets: ReadonlyArray<DispatchTarget>;
+  /** The decision's bucket, or `explicit`. */
+  readonly bucket: string;
+}
+
+/** What planning reads; the getters return the snapshot in service now. */
+export interface PlanDeps {
+  readonly router: HeimdallRouter;
+  readonly state: () => RouterState;
+  readonly catalog: ModelCatalog;
+  /** Config `models`: artifact model names and their serving targets. */
+  readonly models: () => Readonly<Record<string, ModelTarget>>;
+  readonly now?: () => number;
+}
+
+const byNameCache = new WeakMap<RouterState, Map<string, RouterModel>>();
+
+function modelsByName(state: RouterState): Map<string, RouterModel> {
+  let m = byNameCache.get(state);
+  if (m === undefined) {
+    m = new Map(state.models.map((x) => [x.name, x]));
+    byNameCache.set(state, m);
+  }
+  return m;
+}
+
+/**
+ * Plans one request. `auto` and aliases ask the router (with the principal's price cap) and keep
+ * the candidates the principal may use; an explicit model id is resolved against the catalog and
+ * the config's model map and goes to its provider directly.
+ * @throws GatewayError `caller_model_not_found`, `policy_model_blocked`, `caller_unauthenticated`, `routing_*`.
+ */
+export function planRequest(deps: PlanDeps, request: ChatRequest, creds: RequestCredentials): RequestPlan {
+  const principal = creds.principal;
+  if (deps.router.isRouted(request.model)) {
+    if (creds.providers.size === 0) {
+      throw new GatewayError(
+        'caller_unauthenticated',
+        'No provider credentials: configure a provider key on the gateway (e.g. OPENROUTER_API_KEY, OPENAI_API_KEY) or send your own provider key',
+      );
+    }
+    const now = deps.now ?? performance.now.bind(performance);
+    const policy: RoutePolicy | undefined = principal.maxPriceUsdPerRequest === undefined ? undefined : { maxPriceUsdPerRequest: principal.maxPriceUsdPerRequest };
+    const t0 = now();
+    const decision = deps.router.decide(request, policy === undefined ? { providers: creds.providers } : { providers: creds.providers, policy });
+    const decisionMs = now() - t0;
+    const byName = modelsByName(deps.state());
+    const targets: DispatchTarget[] = [];
+    for (const c of decision.candidates) {
+      if (!principal.allowsModel(c.id)) continue;
+      const window = byName.get(c.name)?.contextWindowTokens;
+      targets.push({
+        id: c.id,
+        name: c.name,
+        provider: c.provider,
+        providerModel: c.providerModel,
+        ...(window === undefined ? {} : { contextWindowTokens: window }),
+        reasoning: c.reasoning ?? null,
+      });
+    }
+    if (targets.length === 0) {
+      throw new GatewayError('policy_model_blocked', `Your gateway key (${principal.name}) may not use any of the models chosen for this request`);
+    }
+    return { routed: true, decision, decisionMs, targets, bucket: decision.bucket };
+  }
+  const targets = resolveExplicitModel(deps, request.model);
+  if (targets === undefined) {
+    throw new GatewayError('caller_model_not_found', `The model \`${request.model}\` does not exist or is not served by this gateway; GET /v1/models lists the models`, {
+      param: 'model',
+    });
+  }
+  const first = targets[0] as DispatchTarget;
+  if (!principal.allowsModel(first.id)) {
+    throw new GatewayError('policy_model_blocked', `Your gateway key (${principal.name}) may not use ${first.id}`, { param: 'model' });
+  }
+  return { routed: false, decisionMs: 0, targets: targets.filter((t) => principal.allowsModel(t.id)), bucket: 'explicit' };
+}
+
+/**
+ * Resolves an explicit model id: a catalog id (`openai/gpt-4o-mini`), an artifact model name from
+ * the config's model map, or a provider's own model id the catalog knows (`gpt-4o-mini`). Retired
+ * models are not served. The same model through OpenRouter, when the catalog has it, is the fallback.
+ */
+export function resolveExplicitModel(deps: Pick<PlanDeps, 'catalog' | 'models'>, model: string): DispatchTarget[] | undefined {
+  const catalog = deps.catalog;
+  let found = catalog.get(model);
+  if (found === undefined) {
+    const mapped = Object.prototype.hasOwnProperty.call(deps.models(), model) ? deps.models()[model] : undefined;
+    if (mapped !== undefined) {
+      const facts = catalog.findByProviderModel(mapped.provider, mapped.model);
+      return [
+        {
+          id: `${mapped.provider}/${mapped.model}`,
+          name: model,
+          provider: mapped.provider,
+          providerModel: mapped.model,
+          ...(facts === undefined ? {} : { contextWindowTokens: facts.contextWindowTokens }),
+        },
+      ];
+    }
+    for (const p of PROVIDER_IDS) {
+      found = catalog.findByProviderModel(p, model);
+      if (found !== undefined) break;
+    }
+    // `provider/model` where the provider's own id is known under another spelling (dated alias).
+    const slash = model.indexOf('/');
+    if (found === undefined && slash > 0) {
+      const provider = model.slice(0, slash);
+      if (isProviderId(provider)) found = catalog.findByProviderModel(provider, model.slice(slash + 1));
+    }
+  }
+  if (found === undefined || found.status === 'retired') return undefined;
+  const primary: DispatchTarget = {
+    id: found.id,
+    name: found.id,
+    provider: found.provider,
+    providerModel: found.providerModelId,
+    contextWindowTokens: found.contextWindowTokens,
+  };
+  const out = [primary];
+  if (found.provider !== 'openrouter') {
+    const viaOpenRouter = catalog.get(`openrouter/${found.id}`);
+    if (viaOpenRouter !== undefined && viaOpenRouter.status !== 'retired') {
+      out.push({
+        id: viaOpenRouter.id,
+        name: viaOpenRouter.id,
+        provider: 'openrouter',
+        providerModel: viaOpenRouter.providerModelId,
+        contextWindowTokens: viaOpenRouter.contextWindowTokens,
+      });
+    }
+  }
+  return out;
+}

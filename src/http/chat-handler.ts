@@ -1,0 +1,151 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { estimateCostUsd } from '../catalog/estimate-cost.js';
+import { dispatchGenerate, dispatchStream, type DispatchInput, type DispatchOutcome } from '../engine/dispatch.js';
+import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
+import { parseAnthropicMessagesRequest } from '../request/parse-anthropic-messages-request.js';
+import { parseOpenAIChatRequest } from '../request/parse-openai-chat-request.js';
+import type { ApiFormat, ChatRequest, Usage } from '../types/chat.js';
+import type { StreamPart } from '../types/stream-part.js';
+import { createAnthropicStreamEncoder } from '../wire/anthropic-stream-encoder.js';
+import { createOpenAIStreamEncoder } from '../wire/openai-stream-encoder.js';
+import type { StreamEncoder } from '../wire/stream-encoder.js';
+import { toAnthropicMessage } from '../wire/to-anthropic-message.js';
+import { toOpenAIChatCompletion } from '../wire/to-openai-chat-completion.js';
+import type { GatewayServices, RequestContext } from './gateway-services.js';
+import { readJsonBody } from './read-json-body.js';
+import { sendJson, writeChunk } from './send.js';
+import { transparencyHeaders } from './transparency-headers.js';
+
+/** Headers a client may send that are forwarded to the provider. */
+const FORWARDED_HEADERS = ['anthropic-beta'] as const;
+
+/**
+ * `POST /v1/chat/completions` and `POST /v1/messages`: parse the client's dialect, plan (route or
+ * resolve the explicit model), dispatch with retries and fallbacks, and answer in the same dialect,
+ * as JSON or as a stream that is committed only once the upstream produced content.
+ */
+export async function handleChat(services: GatewayServices, format: ApiFormat, req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
+  const config = services.config();
+  const body = await readJsonBody(req, config.server.body_limit_bytes);
+  const request = format === 'openai' ? parseOpenAIChatRequest(body) : parseAnthropicMessagesRequest(body);
+  ctx.model = request.model;
+  const creds = services.credentials().resolve(req.headers, ctx.query);
+  const plan = services.plan(request, creds);
+  services.metrics?.decision(plan.decisionMs / 1000);
+
+  const abort = new AbortController();
+  const onClose = (): void => {
+    if (!res.writableFinished) abort.abort();
+  };
+  res.on('close', onClose);
+  const deadline = setTimeout(() => abort.abort(new DOMException('request deadline passed', 'TimeoutError')), config.server.request_timeout);
+  const input: DispatchInput = {
+    request,
+    targets: plan.targets,
+    credentialFor: creds.credentialFor,
+    signal: abort.signal,
+    headers: forwardedHeaders(req, ctx.requestId),
+  };
+  try {
+    if (!request.stream) {
+      const outcome = await dispatchGenerate(services.dispatchDeps(), input);
+      ctx.upstreamMs = outcome.upstreamMs;
+      note(ctx, outcome);
+      const r = outcome.response;
+      const answer =
+        format === 'openai'
+          ? toOpenAIChatCompletion(r, { model: r.model, created: r.created ?? Math.floor(Date.now() / 1000) })
+          : toAnthropicMessage(r, { model: r.model });
+      sendJson(res, 200, answer, transparencyHeaders(plan, outcome));
+      account(services, outcome, r.usage);
+      return;
+    }
+    const outcome = await dispatchStream(services.dispatchDeps(), input);
+    note(ctx, outcome);
+    await pipeStream(services, format, request, res, ctx, transparencyHeaders(plan, outcome), outcome);
+  } finally {
+    clearTimeout(deadline);
+    res.off('close', onClose);
+  }
+}
+
+function note(ctx: RequestContext, outcome: DispatchOutcome): void {
+  ctx.provider = outcome.target.provider;
+  ctx.model = outcome.target.id;
+  if (outcome.fallbacks.length > 0) ctx.fallbacks = outcome.fallbacks.join(',');
+}
+
+async function pipeStream(
+  services: GatewayServices,
+  format: ApiFormat,
+  request: ChatRequest,
+  res: ServerResponse,
+  ctx: RequestContext,
+  headers: Record<string, string>,
+  outcome: Awaited<ReturnType<typeof dispatchStream>>,
+): Promise<void> {
+  const model = startModel(outcome.head) ?? outcome.target.providerModel;
+  const encoder: StreamEncoder =
+    format === 'openai'
+      ? createOpenAIStreamEncoder({ model, created: Math.floor(Date.now() / 1000), includeUsage: request.includeUsage === true })
+      : createAnthropicStreamEncoder({ model });
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...headers });
+  let usage: Usage | undefined;
+  let upstreamMs = outcome.upstreamMs;
+  let text = '';
+  for (const part of outcome.head) text += encoder.encode(part);
+  const first = writeChunk(res, text);
+  if (first !== undefined) await first;
+  const it = outcome.rest;
+  try {
+    for (;;) {
+      const t = performance.now();
+      const next = await it.next();
+      upstreamMs += performance.now() - t;
+      if (next.done === true) break;
+      const part: StreamPart = next.value;
+      if (part.type === 'finish') usage = part.usage;
+      const pending = writeChunk(res, encoder.encode(part));
+      if (pending !== undefined) await pending;
+      if (res.destroyed) break;
+    }
+  } catch (thrown) {
+    const err = isGatewayError(thrown) ? thrown : new GatewayError('gateway_internal', 'stream failed', { cause: thrown });
+    ctx.errorCode = err.code;
+    // After content went out the answer cannot be retried: the client gets the dialect's error event.
+    if (err.code !== 'caller_cancelled') {
+      services.log.warn({ reqId: ctx.requestId, code: err.code, err: err.message, target: outcome.target.id }, 'stream failed after content was sent');
+      if (!res.destroyed) res.write(encoder.error(err));
+    }
+  } finally {
+    ctx.upstreamMs = upstreamMs;
+    if (res.destroyed) void it.return?.()?.catch(() => undefined);
+    if (!res.writableEnded) res.end();
+  }
+  if (usage !== undefined) account(services, outcome, usage);
+}
+
+function startModel(head: ReadonlyArray<StreamPart>): string | undefined {
+  const start = head[0];
+  return start !== undefined && start.type === 'start' && start.model !== '' ? start.model : undefined;
+}
+
+function forwardedHeaders(req: IncomingMessage, requestId: string): Record<string, string> {
+  const out: Record<string, string> = { 'x-request-id': requestId };
+  for (const name of FORWARDED_HEADERS) {
+    const v = req.headers[name];
+    if (typeof v === 'string' && v !== '') out[name] = v;
+  }
+  return out;
+}
+
+function account(services: GatewayServices, outcome: DispatchOutcome, usage: Usage): void {
+  const metrics = services.metrics;
+  if (metrics === undefined) return;
+  const id = outcome.target.id;
+  metrics.tokens(id, usage.inputTokens, usage.outputTokens);
+  const model = services.catalog.findByProviderModel(outcome.target.provider, outcome.target.providerModel);
+  if (model !== undefined) {
+    metrics.cost(id, estimateCostUsd(model, { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, ...(usage.cacheReadTokens === undefined ? {} : { cachedInputTokens: usage.cacheReadTokens }) }));
+  }
+}

@@ -1,0 +1,45 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+/** The gateway's structured logger (pino). */
+export type GatewayLogger = Logger;
+
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  /** Defaults to stdout; tests pass a stream to read lines back. */
+  readonly destination?: DestinationStream;
+  /** Static fields on every line (worker id). */
+  readonly base?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * JSON lines with ISO time. Anything that could carry a credential is censored by path, so a
+ * header object or a config logged by mistake never prints a key.
+ */
+export function createLogger(options: LoggerOptions): GatewayLogger {
+  return pino(
+    {
+      level: options.level,
+      base: { pid: process.pid, ...options.base },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: {
+        paths: [
+          'headers.authorization',
+          'headers["x-api-key"]',
+          'headers["x-goog-api-key"]',
+          '*.headers.authorization',
+          '*.headers["x-api-key"]',
+          '*.headers["x-goog-api-key"]',
+          'api_key',
+          '*.api_key',
+          'token',
+          '*.token',
+          'credential',
+          '*.credential',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+  );
+}

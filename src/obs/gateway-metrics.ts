@@ -1,0 +1,125 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Latency buckets in seconds: fine below a millisecond (gateway overhead) up to minutes (long generations). */
+const OVERHEAD_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+const DECISION_BUCKETS = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05];
+
+/** Where the gateway reports what it does; label children are cached so the hot path does no label hashing. */
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  request(route: string, status: number, seconds: number): void;
+  /** Gateway time: total minus time waiting on the upstream. */
+  overhead(route: string, seconds: number): void;
+  decision(seconds: number): void;
+  upstream(provider: string, model: string, status: string, seconds: number): void;
+  fallback(reason: string): void;
+  tokens(model: string, input: number, output: number): void;
+  cost(model: string, usd: number): void;
+  circuit(target: string, state: 'closed' | 'open' | 'half-open'): void;
+  inFlight(delta: number): void;
+}
+
+/** Options of {@link createGatewayMetrics}. */
+export interface GatewayMetricsOptions {
+  /** Decision cache counters, read at scrape time. */
+  readonly cacheStats?: () => { readonly hits: number; readonly misses: number };
+  /** Node process metrics (memory, event loop lag, GC). */
+  readonly processMetrics?: boolean;
+  readonly defaultLabels?: Readonly<Record<string, string>>;
+}
+
+/** Creates the Prometheus metrics on a fresh registry. */
+export function createGatewayMetrics(options: GatewayMetricsOptions = {}): GatewayMetrics {
+  const registry = new Registry();
+  if (options.defaultLabels !== undefined) registry.setDefaultLabels({ ...options.defaultLabels });
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'heimdall_' });
+  const requests = new Counter({ name: 'heimdall_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] });
+  const requestSeconds = new Histogram({ name: 'heimdall_request_duration_seconds', help: 'HTTP request latency by route', labelNames: ['route'], buckets: LATENCY_BUCKETS, registers: [registry] });
+  const overheadSeconds = new Histogram({
+    name: 'heimdall_gateway_overhead_seconds',
+    help: "The gateway's own time per request: total minus time waiting on the upstream",
+    labelNames: ['route'],
+    buckets: OVERHEAD_BUCKETS,
+    registers: [registry],
+  });
+  const decisionSeconds = new Histogram({ name: 'heimdall_decision_duration_seconds', help: 'Routing decision latency', buckets: DECISION_BUCKETS, registers: [registry] });
+  const upstreamSeconds = new Histogram({
+    name: 'heimdall_upstream_duration_seconds',
+    help: 'Upstream call latency by provider, model and status (streams: time to first content)',
+    labelNames: ['provider', 'model', 'status'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const fallbacks = new Counter({ name: 'heimdall_fallbacks_total', help: 'Fallbacks to the next target, by reason', labelNames: ['reason'], registers: [registry] });
+  const tokens = new Counter({ name: 'heimdall_tokens_total', help: 'Tokens by model and direction', labelNames: ['model', 'direction'], registers: [registry] });
+  const cost = new Counter({ name: 'heimdall_cost_usd_total', help: 'Estimated cost in USD by model (catalog prices)', labelNames: ['model'], registers: [registry] });
+  const circuit = new Gauge({ name: 'heimdall_circuit_open', help: 'Circuit breaker state per target: 0 closed, 0.5 half-open, 1 open', labelNames: ['target'], registers: [registry] });
+  const inFlight = new Gauge({ name: 'heimdall_requests_in_flight', help: 'Requests being served', registers: [registry] });
+  const stats = options.cacheStats;
+  new Gauge({
+    name: 'heimdall_decision_cache_hit_ratio',
+    help: 'Decision cache hits over lookups since start',
+    registers: [registry],
+    collect() {
+      if (stats === undefined) return;
+      const s = stats();
+      const total = s.hits + s.misses;
+      this.set(total === 0 ? 0 : s.hits / total);
+    },
+  });
+  new Gauge({
+    name: 'heimdall_decision_cache_lookups',
+    help: 'Decision cache lookups since start, by result',
+    labelNames: ['result'],
+    registers: [registry],
+    collect() {
+      if (stats === undefined) return;
+      const s = stats();
+      this.set({ result: 'hit' }, s.hits);
+      this.set({ result: 'miss' }, s.misses);
+    },
+  });
+
+  const children = new Map<string, { inc(n?: number): void; observe?(v: number): void }>();
+  function child<T>(key: string, make: () => T): T {
+    let c = children.get(key) as T | undefined;
+    if (c === undefined) {
+      c = make();
+      children.set(key, c as never);
+    }
+    return c;
+  }
+  return {
+    registry,
+    request(route, status, seconds) {
+      child(`rq|${route}|${status}`, () => requests.labels(route, String(status))).inc();
+      child(`rs|${route}`, () => requestSeconds.labels(route)).observe(seconds);
+    },
+    overhead(route, seconds) {
+      child(`oh|${route}`, () => overheadSeconds.labels(route)).observe(seconds);
+    },
+    decision(seconds) {
+      decisionSeconds.observe(seconds);
+    },
+    upstream(provider, model, status, seconds) {
+      child(`up|${provider}|${model}|${status}`, () => upstreamSeconds.labels(provider, model, status)).observe(seconds);
+    },
+    fallback(reason) {
+      child(`fb|${reason}`, () => fallbacks.labels(reason)).inc();
+    },
+    tokens(model, input, output) {
+      if (input > 0) child(`ti|${model}`, () => tokens.labels(model, 'input')).inc(input);
+      if (output > 0) child(`to|${model}`, () => tokens.labels(model, 'output')).inc(output);
+    },
+    cost(model, usd) {
+      if (usd > 0) child(`c|${model}`, () => cost.labels(model)).inc(usd);
+    },
+    circuit(target, state) {
+      circuit.labels(target).set(state === 'open' ? 1 : state === 'half-open' ? 0.5 : 0);
+    },
+    inFlight(delta) {
+      inFlight.inc(delta);
+    },
+  };
+}
