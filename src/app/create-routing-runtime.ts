@@ -7,6 +7,10 @@ import type { ParsedArtifact } from '../core/router-artifact.js';
 import type { RouterState } from '../core/router-state.js';
 import type { Config } from '../config/config-schema.js';
 import { createRouter, type HeimdallRouter } from '../engine/create-router.js';
+import { createCachedAsyncEmbedder, createCachedEmbedder, type EmbeddingCacheStats } from '../engine/cached-embedder.js';
+import { createHashedEmbedder } from '../core/embedding/hashed-embedder.js';
+import { createRemoteEmbedder } from '../providers/embeddings/create-remote-embedder.js';
+import type { HttpClient } from '../providers/shared/http-client.js';
 import type { ObservedStats } from '../core/route.js';
 import type { ProviderId } from '../types/provider-id.js';
 import type { Bucket } from '../types/routing-decision.js';
@@ -19,6 +23,8 @@ export interface RoutingRuntime {
   readonly artifacts: ArtifactStore;
   /** Rebuilds the state for a new config (same artifact); throws and keeps the old one if invalid. */
   applyConfig(config: Config): void;
+  /** Hit/miss counters of the embedding cache in service (local, and remote when configured). */
+  embeddingCacheStats(): { local: EmbeddingCacheStats; remote?: EmbeddingCacheStats };
   close(): void;
 }
 
@@ -27,6 +33,8 @@ export interface RoutingRuntimeOptions {
   /** Logger for reloads; the gateway passes its structured logger. */
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
   readonly observed?: () => ObservedStats | undefined;
+  /** Needed when `embedding.kind` is `remote`. */
+  readonly httpClient?: HttpClient;
 }
 
 /**
@@ -53,11 +61,27 @@ export async function createRoutingRuntime(config: Config, options: RoutingRunti
   });
   state = routerStateFromConfig(artifacts.current(), cfg, options.catalog);
   let aliases = aliasPolicies(cfg);
+  const remoteCfg = cfg.embedding.kind === 'remote' ? cfg.embedding.remote : undefined;
+  const remote =
+    remoteCfg && options.httpClient
+      ? createCachedAsyncEmbedder(
+          createRemoteEmbedder({
+            baseUrl: remoteCfg.url,
+            model: remoteCfg.model,
+            ...(remoteCfg.api_key !== undefined ? { apiKey: remoteCfg.api_key } : {}),
+            timeoutMs: remoteCfg.timeout,
+            dim: remoteCfg.dim ?? artifacts.current().dim,
+            httpClient: options.httpClient,
+          }),
+          Math.max(1, cfg.cache.embeddings.max_entries),
+        )
+      : undefined;
   const router = createRouter({
     state: () => state as RouterState,
     cache: { enabled: cfg.cache.decisions.enabled, maxEntries: Math.max(1, cfg.cache.decisions.max_entries), ttlMs: cfg.cache.decisions.ttl },
     aliases: () => aliases,
     ...(options.observed ? { observed: options.observed } : {}),
+    ...(remote ? { remoteEmbedder: remote, onEmbedderFallback: (e: unknown) => log('warn', 'remote embedder failed; used the local one', { error: (e as Error).message }) } : {}),
   });
   return {
     router,
@@ -68,6 +92,10 @@ export async function createRoutingRuntime(config: Config, options: RoutingRunti
       cfg = next;
       aliases = aliasPolicies(next);
       state = s;
+    },
+    embeddingCacheStats: () => {
+      const local = (state?.embedder as Partial<{ stats(): EmbeddingCacheStats }> | undefined)?.stats?.() ?? { hits: 0, misses: 0, size: 0, evictions: 0 };
+      return remote ? { local, remote: remote.stats() } : { local };
     },
     close: () => artifacts.close(),
   };
@@ -124,6 +152,8 @@ export function routerStateFromConfig(artifact: ParsedArtifact, config: Config, 
       };
     },
     overrides,
+    // A bounded LRU in front of the artifact's embedder; rebuilt with the state, so vectors never outlive their parameters.
+    embedder: createCachedEmbedder(createHashedEmbedder(artifact.embedder), Math.max(1, config.cache.embeddings.max_entries)),
   });
 }
 
