@@ -34,8 +34,12 @@ const asJson = args.includes('--json');
 const artifactArg = args.indexOf('--artifact');
 const artifactPath = artifactArg >= 0 ? (args[artifactArg + 1] as string) : bundledArtifactPath();
 
-const config = loadConfig({ env: {} });
-const state = routerStateFromConfig(loadArtifactFile(artifactPath), config, loadBundledCatalog());
+const artifact = loadArtifactFile(artifactPath);
+const catalog = loadBundledCatalog();
+const state = routerStateFromConfig(artifact, loadConfig({ env: {} }), catalog);
+// For the uncached runs the embedding cache holds one entry, so every decision pays for its embedding
+// (and for the cache-key hash a production miss also pays).
+const missState = routerStateFromConfig(artifact, loadConfig({ env: {}, overrides: { cache: { embeddings: { max_entries: 1 } } } }), catalog);
 const providers = new Set<string>(PROVIDER_IDS);
 
 const corpus = gunzipSync(readFileSync(new URL('../data/public/llmrouter.jsonl.gz', import.meta.url)))
@@ -105,7 +109,7 @@ for (const size of sizes) {
   const count = size >= 20000 ? 40 : 200;
   const requests = promptsOf(size, count).map(req);
   const iterations = size >= 20000 ? 2_000 : size >= 1000 ? 20_000 : 50_000;
-  const uncachedRouter = createRouter({ state: () => state, cache: { enabled: false } });
+  const uncachedRouter = createRouter({ state: () => missState, cache: { enabled: false } });
   const uncached = measure(requests, iterations, (r) => uncachedRouter.decide(r, { providers }));
   const cachedRouter = createRouter({ state: () => state, cache: { maxEntries: 10_000 } });
   for (const r of requests) cachedRouter.decide(r, { providers });
@@ -113,7 +117,7 @@ for (const size of sizes) {
   // Baseline: the same uncached path with the exact BPE token count in place of the estimate.
   const exact = measure(requests, Math.max(200, iterations / 20), (r) => {
     const rt = toRoutingText(r);
-    return route({ text: rt.text, promptTokens: encode(rt.text).length, providers }, state);
+    return route({ text: rt.text, promptTokens: encode(rt.text).length, providers }, missState);
   });
   result[String(size)] = {
     uncached_p50_ms: round(uncached.p50),
