@@ -58,31 +58,35 @@ export async function createArtifactStore(options: ArtifactStoreOptions): Promis
     current = (await fetchUrl(src.url, false)) as ParsedArtifact;
   }
 
+  const check = async (): Promise<boolean> => {
+    try {
+      let next: ParsedArtifact | undefined;
+      if (src.kind === 'file') {
+        const m = fileMtimeMs(src.path);
+        if (m === undefined || m === mtime) return false;
+        // Remember the mtime even if the file is bad: it is reported once, not at every poll.
+        mtime = m;
+        next = loadArtifactFile(src.path);
+      } else {
+        next = await fetchUrl(src.url, true);
+      }
+      if (!next || next.version === current.version) return false;
+      current = next;
+      options.onChange?.(next);
+      return true;
+    } catch (err) {
+      options.onError?.(castToError(err));
+      return false;
+    }
+  };
+  // One check at a time: a slow HTTP poll is joined, not duplicated.
   let inFlight: Promise<boolean> | undefined;
   const reload = (): Promise<boolean> => {
-    inFlight ??= (async () => {
-      try {
-        let next: ParsedArtifact | undefined;
-        if (src.kind === 'file') {
-          const m = fileMtimeMs(src.path);
-          if (m === undefined || m === mtime) return false;
-          // Remember the mtime even if the file is bad: it is reported once, not at every poll.
-          mtime = m;
-          next = loadArtifactFile(src.path);
-        } else {
-          next = await fetchUrl(src.url, true);
-        }
-        if (!next || next.version === current.version) return false;
-        current = next;
-        options.onChange?.(next);
-        return true;
-      } catch (err) {
-        options.onError?.(castToError(err));
-        return false;
-      } finally {
+    if (!inFlight) {
+      inFlight = check().finally(() => {
         inFlight = undefined;
-      }
-    })();
+      });
+    }
     return inFlight;
   };
 
