@@ -92,6 +92,11 @@ function measure<T>(items: readonly T[], iterations: number, fn: (item: T) => un
   return { p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), perSec: (iterations / totalMs) * 1000 };
 }
 
+if (args.includes('--idle-child')) {
+  // The same process (runtime, loader, artifact and catalog loaded) before any routing: the baseline.
+  process.stdout.write(`${JSON.stringify({ rss_mb: Math.round((process.memoryUsage().rss / 1024 / 1024) * 10) / 10 })}\n`);
+  process.exit(0);
+}
 if (rssChild) {
   // RSS with every cache full: 10,000 distinct ~1,000-token decisions cached, in a fresh process
   // that holds only what a gateway worker holds (artifact, catalog, router, caches).
@@ -132,15 +137,19 @@ for (const size of sizes) {
   );
 }
 
-const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--rss-child', ...(artifactArg >= 0 ? ['--artifact', artifactPath] : [])], { encoding: 'utf8' });
-if (child.status !== 0) throw new Error(`rss child failed: ${child.stderr}`);
-const rssInfo = JSON.parse(child.stdout.trim().split('\n').pop() as string) as { rss_mb: number; entries: number };
+function runChild(flag: string): { rss_mb: number; entries?: number } {
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), flag, ...(artifactArg >= 0 ? ['--artifact', artifactPath] : [])], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`${flag} failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop() as string) as { rss_mb: number; entries?: number };
+}
+const rssInfo = runChild('--rss-child');
+const idleInfo = runChild('--idle-child');
 const rssMb = rssInfo.rss_mb;
 
 process.stdout.write(`artifact ${state.version} (k=${state.k}, dim=${state.dim}, ${state.gbdt.numClass} classes), node ${process.version}\n`);
 for (const r of rows) process.stdout.write(`${r}\n`);
-process.stdout.write(`rss of a fresh process after filling the decision cache (${rssInfo.entries} entries): ${rssMb} MB\n`);
-const out = { prompts: result, rss_mb: rssMb };
+process.stdout.write(`rss of a fresh process after filling the decision cache (${rssInfo.entries ?? 0} entries): ${rssMb} MB; the same process idle (artifact loaded, nothing routed): ${idleInfo.rss_mb} MB (both include the tsx loader)\n`);
+const out = { prompts: result, rss_mb: rssMb, idle_rss_mb: idleInfo.rss_mb };
 // The JSON object is always the last line; --json is accepted for symmetry with the other benchmarks.
 void asJson;
 process.stdout.write(`${JSON.stringify(out)}\n`);
