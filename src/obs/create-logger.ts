@@ -40,6 +40,6 @@ export function createLogger(options: LoggerOptions): GatewayLogger {
         censor: '[redacted]',
       },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
