@@ -10,5 +10,6 @@ interface CommandEntry {
 
 /** Every command of the `heimdall` CLI, loaded lazily. */
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  serve: { summary: 'Start the gateway (OpenAI- and Anthropic-compatible, routing with fallbacks)', load: () => import('./commands/serve.js') },
   route: { summary: 'Print the routing decision for a prompt or request file', load: () => import('./commands/route.js') },
 };
