@@ -220,12 +220,27 @@ export function createConfigSchema(env: ConfigEnv = {}) {
           adapters: z.array(z.enum(CREDENTIAL_KINDS)).default([...CREDENTIAL_KINDS]),
           gateway_keys: z
             .array(
-              z.strictObject({
-                key: secret,
-                name: z.string().min(1),
-                models: z.array(modelPattern).optional(),
-                max_price_usd_per_request: z.number().positive().optional(),
-              }),
+              z
+                .strictObject({
+                  key: secret,
+                  name: z.string().min(1),
+                  models: z.array(modelPattern).optional(),
+                  max_price_usd_per_request: z.number().positive().optional(),
+                  /** Requests per minute (sliding window, shared by every replica through Redis). */
+                  rpm: positiveInt.optional(),
+                  /** Prompt plus output tokens per minute (sliding window). */
+                  tpm: positiveInt.optional(),
+                  /** USD spend allowed per `budget_period` (calendar day or month, UTC). */
+                  budget_usd: z.number().positive().optional(),
+                  budget_period: z.enum(['day', 'month']).optional(),
+                })
+                .superRefine((entry, ctx) => {
+                  if (entry.budget_period !== undefined && entry.budget_usd === undefined) {
+                    ctx.addIssue({ code: 'custom', path: ['budget_period'], message: 'needs budget_usd' });
+                  }
+                })
+                // A budget without a period is monthly; keys without a budget stay as written.
+                .transform((entry) => (entry.budget_usd !== undefined && entry.budget_period === undefined ? { ...entry, budget_period: 'month' as const } : entry)),
             )
             .default([])
             .superRefine((keys, ctx) => {

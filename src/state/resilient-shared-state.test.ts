@@ -36,7 +36,7 @@ describe('createSharedState', () => {
   });
 
   it('falls back to in-process state when Redis dies, and goes back to Redis when it returns', async () => {
-    let t = 1_700_000_040_000;
+    const t = 1_700_000_040_000;
     const s = await createSharedState({ redisUrl: server.url, now: () => t, prefix: 'outage:', maxReconnectDelayMs: 100 });
     expect(s.backend()).toBe('redis');
     expect((await s.counters.consume([rpm(2)])).allowed).toBe(true);
