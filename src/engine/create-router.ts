@@ -25,6 +25,18 @@ export interface RouterOptions {
   readonly now?: () => number;
   /** Told when the remote embedder failed and the local one stood in. */
   readonly onEmbedderFallback?: (error: unknown) => void;
+  /**
+   * A second-level decision cache shared by every replica (Redis, see `src/state`). Only
+   * `decideAsync` (and so the PreHook) consults it, after the in-process LRU missed; the
+   * synchronous `decide` never waits on I/O. Its failures are ignored: it is an optimisation.
+   */
+  readonly sharedCache?: DecisionCacheBackend;
+}
+
+/** An asynchronous decision cache, keyed like the in-process one (artifact version included). */
+export interface DecisionCacheBackend {
+  get(key: string): Promise<RoutingDecision | undefined>;
+  set(key: string, decision: RoutingDecision): Promise<void>;
 }
 
 /** Options for one decision. */
@@ -113,24 +125,39 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
 
   const decideAsync = async (request: ChatRequest, opts: DecideOptions & { signal?: AbortSignal }): Promise<RoutingDecision> => {
     const remote = options.remoteEmbedder;
-    if (!remote) return decide(request, opts);
+    const shared = cacheEnabled ? options.sharedCache : undefined;
+    if (!remote && !shared) return decide(request, opts);
     const state = options.state();
     const key = cacheEnabled ? keyOf(request, state, opts, policyFor(request.model, opts.policy)) : '';
     if (cacheEnabled) {
       const hit = cache.get(key);
       if (hit) return hit;
     }
+    if (shared) {
+      try {
+        const hit = await shared.get(key);
+        if (hit !== undefined && hit.artifactVersion === state.version) {
+          cache.set(key, hit);
+          return hit;
+        }
+      } catch {
+        // The shared cache is an optimisation: decide locally.
+      }
+    }
     let embedding: Float32Array | undefined;
-    try {
-      const e = await remote.embed(toRoutingText(request).text, opts.signal);
-      // A remote vector only works with centroids trained in its space.
-      if (e.length === state.dim) embedding = e;
-      else options.onEmbedderFallback?.(new Error(`remote embedding has ${e.length} dimensions, the artifact ${state.dim}`));
-    } catch (err) {
-      options.onEmbedderFallback?.(err);
+    if (remote) {
+      try {
+        const e = await remote.embed(toRoutingText(request).text, opts.signal);
+        // A remote vector only works with centroids trained in its space.
+        if (e.length === state.dim) embedding = e;
+        else options.onEmbedderFallback?.(new Error(`remote embedding has ${e.length} dimensions, the artifact ${state.dim}`));
+      } catch (err) {
+        options.onEmbedderFallback?.(err);
+      }
     }
     const decision = decideWith(request, opts, state, embedding);
     if (cacheEnabled) cache.set(key, decision);
+    if (shared) shared.set(key, decision).catch(() => undefined);
     return decision;
   };
 

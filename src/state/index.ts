@@ -1,4 +1,5 @@
 export { connectRedis, redactRedisUrl, type ConnectRedisOptions } from './connect-redis.js';
+export { createSharedDecisionCache, type SharedDecisionCacheOptions } from './shared-decision-cache.js';
 export { createSharedState, type CreateSharedStateOptions, type GatewaySharedState } from './create-shared-state.js';
 export { createMemorySharedState, type MemorySharedStateOptions } from './memory-shared-state.js';
 export { createRedisSharedState, type RedisSharedState, type RedisSharedStateOptions } from './redis-shared-state.js';
