@@ -17,7 +17,7 @@ export interface FitExample {
 
 export const ALPHA_GRID: readonly number[] = Array.from({ length: 21 }, (_, i) => i / 20);
 /** 1 means "practically never": a softmax probability does not reach it. */
-export const THRESHOLD_GRID: readonly number[] = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1];
+export const THRESHOLD_GRID: readonly number[] = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 
 export interface FittedRouterParams {
   readonly alpha: number;
