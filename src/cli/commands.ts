@@ -11,6 +11,7 @@ interface CommandEntry {
 /** Every command of the `heimdall` CLI, loaded lazily. */
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   serve: { summary: 'Start the gateway (OpenAI- and Anthropic-compatible, routing with fallbacks)', load: () => import('./commands/serve.js') },
+  'validate-config': { summary: 'Check a config file the way the gateway loads it', load: () => import('./commands/validate-config.js') },
   route: { summary: 'Print the routing decision for a prompt or request file', load: () => import('./commands/route.js') },
   train: { summary: 'Learn a routing artifact from scored prompts', load: () => import('./commands/train.js') },
   eval: { summary: 'Evaluate the router against baselines (split, cv5) with cost-quality curves', load: () => import('./commands/eval.js') },
