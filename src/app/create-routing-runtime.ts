@@ -9,6 +9,7 @@ import type { Config } from '../config/config-schema.js';
 import { createRouter, type HeimdallRouter } from '../engine/create-router.js';
 import { createCachedAsyncEmbedder, createCachedEmbedder, type EmbeddingCacheStats } from '../engine/cached-embedder.js';
 import { createHashedEmbedder } from '../core/embedding/hashed-embedder.js';
+import { windowTextKey } from '../core/hash/text-key.js';
 import { createRemoteEmbedder } from '../providers/embeddings/create-remote-embedder.js';
 import type { HttpClient } from '../providers/shared/http-client.js';
 import type { ObservedStats } from '../core/route.js';
@@ -153,7 +154,9 @@ export function routerStateFromConfig(artifact: ParsedArtifact, config: Config, 
     },
     overrides,
     // A bounded LRU in front of the artifact's embedder; rebuilt with the state, so vectors never outlive their parameters.
-    embedder: createCachedEmbedder(createHashedEmbedder(artifact.embedder), Math.max(1, config.cache.embeddings.max_entries)),
+    embedder: createCachedEmbedder(createHashedEmbedder(artifact.embedder), Math.max(1, config.cache.embeddings.max_entries), (t) =>
+      windowTextKey(t, artifact.embedder.maxChars),
+    ),
   });
 }
 

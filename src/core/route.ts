@@ -33,6 +33,8 @@ export interface RouteInput {
   readonly text: string;
   /** Estimated tokens of the whole prompt (system, history, tools, images). */
   readonly promptTokens: number;
+  /** `estimateTokens(text)`, when the caller already has it. */
+  readonly textTokens?: number;
   readonly maxOutputTokens?: number;
   readonly reasoning?: ReasoningRequest;
   /** Providers the request holds credentials for (client-supplied or configured). */
@@ -57,7 +59,7 @@ const CTX_SOFT_LIMIT = 0.8;
  * `routing_no_candidate` when policy or credentials leave nothing to choose from.
  */
 export function route(input: RouteInput, state: RouterState): RoutingDecision {
-  const features = extractFeatures(input.text);
+  const features = extractFeatures(input.text, input.textTokens);
   const embedding = input.embedding ?? state.embedder.embed(input.text);
   if (embedding.length !== state.dim) {
     throw new GatewayError('routing_artifact_invalid', `embedding has ${embedding.length} dimensions, the artifact's centroids ${state.dim}`);

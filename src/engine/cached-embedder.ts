@@ -15,13 +15,17 @@ export interface EmbeddingCacheStats {
  * who must not write into them. The embedder's id is part of the key space: a new artifact gets a
  * new cache (create a new wrapper), so a vector never outlives the parameters that made it.
  */
-export function createCachedEmbedder(embedder: Embedder, maxEntries: number): Embedder & { stats(): EmbeddingCacheStats } {
+export function createCachedEmbedder(
+  embedder: Embedder,
+  maxEntries: number,
+  keyOf: (text: string) => string = textKey,
+): Embedder & { stats(): EmbeddingCacheStats } {
   const cache = new LruCache<string, Float32Array>({ maxEntries: Math.max(1, maxEntries) });
   return {
     id: embedder.id,
     dim: embedder.dim,
     embed(text: string): Float32Array {
-      const key = textKey(text);
+      const key = keyOf(text);
       const hit = cache.get(key);
       if (hit) return hit;
       const v = embedder.embed(text);

@@ -101,6 +101,7 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
       {
         text: rt.text,
         promptTokens: rt.promptTokens,
+        ...(rt.textTokens !== undefined ? { textTokens: rt.textTokens } : {}),
         ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
         ...(request.reasoning !== undefined ? { reasoning: request.reasoning } : {}),
         providers: opts.providers,

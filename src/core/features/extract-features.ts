@@ -31,10 +31,12 @@ function countLines(text: string): number {
 /**
  * Computes {@link PromptFeatures}. Tokens, chars and lines cover the whole text; code/maths
  * detection and entropy read only the head and tail windows, so the cost is bounded for long prompts.
+ * `knownTokens` must be `estimateTokens(text)` when given.
  */
-export function extractFeatures(text: string): PromptFeatures {
+export function extractFeatures(text: string, knownTokens?: number): PromptFeatures {
   return {
-    tokens: estimateTokens(text),
+    // The caller may already have estimated this very text (the request's token count); same function, same value.
+    tokens: knownTokens ?? estimateTokens(text),
     chars: text.length,
     hasCode: hasCode(text),
     hasMath: hasMath(text),

@@ -15,6 +15,8 @@ export interface RoutingText {
   readonly text: string;
   /** Estimated tokens of everything the provider will read (system, history, tools, images). */
   readonly promptTokens: number;
+  /** `estimateTokens(text)` when it was computed on the way (one-part turns), so it is not computed twice. */
+  readonly textTokens?: number;
 }
 
 /**
@@ -26,20 +28,29 @@ export function toRoutingText(req: ChatRequest): RoutingText {
   let tokens = 0;
   for (const part of req.system) tokens += estimateTokens(part.text);
   let text = '';
+  let textTokens: number | undefined;
   for (let i = req.messages.length - 1; i >= 0; i--) {
     const msg = req.messages[i];
     if (!msg) continue;
     tokens += MESSAGE_OVERHEAD_TOKENS;
-    for (const part of msg.content) tokens += partTokens(part);
-    if (text === '' && msg.role === 'user') text = joinText(msg.content);
+    const routed = text === '' && msg.role === 'user';
+    for (const part of msg.content) {
+      const t = partTokens(part);
+      tokens += t;
+      if (routed && msg.content.length === 1 && part.type === 'text') textTokens = t;
+    }
+    if (routed) text = joinText(msg.content);
   }
   if (req.tools) {
     for (const tool of req.tools) {
       tokens += estimateTokens(tool.name) + estimateTokens(tool.description ?? '') + estimateTokens(JSON.stringify(tool.parameters));
     }
   }
-  if (text === '') text = req.system.map((p) => p.text).join('\n');
-  return { text, promptTokens: tokens };
+  if (text === '') {
+    text = req.system.map((p) => p.text).join('\n');
+    textTokens = undefined;
+  }
+  return textTokens === undefined ? { text, promptTokens: tokens } : { text, promptTokens: tokens, textTokens };
 }
 
 function partTokens(part: ContentPart): number {
