@@ -12,9 +12,12 @@ import type { StreamEncoder } from '../wire/stream-encoder.js';
 import { toAnthropicMessage } from '../wire/to-anthropic-message.js';
 import { toOpenAIChatCompletion } from '../wire/to-openai-chat-completion.js';
 import type { GatewayServices, RequestContext } from './gateway-services.js';
+import { createDeadlines } from './deadlines.js';
 import { readJsonBody } from './read-json-body.js';
 import { sendJson, writeChunk } from './send.js';
 import { transparencyHeaders } from './transparency-headers.js';
+
+const DEADLINES = createDeadlines();
 
 /** Headers a client may send that are forwarded to the provider. */
 const FORWARDED_HEADERS = ['anthropic-beta'] as const;
@@ -38,7 +41,7 @@ export async function handleChat(services: GatewayServices, format: ApiFormat, r
     if (!res.writableFinished) abort.abort();
   };
   res.on('close', onClose);
-  const deadline = setTimeout(() => abort.abort(new DOMException('request deadline passed', 'TimeoutError')), config.server.request_timeout);
+  const cancelDeadline = DEADLINES.add(abort, config.server.request_timeout);
   const input: DispatchInput = {
     request,
     targets: plan.targets,
@@ -64,7 +67,7 @@ export async function handleChat(services: GatewayServices, format: ApiFormat, r
     note(ctx, outcome);
     await pipeStream(services, format, request, res, ctx, transparencyHeaders(plan, outcome), outcome);
   } finally {
-    clearTimeout(deadline);
+    cancelDeadline();
     res.off('close', onClose);
   }
 }

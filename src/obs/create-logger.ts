@@ -22,21 +22,9 @@ export function createLogger(options: LoggerOptions): GatewayLogger {
       level: options.level,
       base: { pid: process.pid, ...options.base },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // Explicit paths only: wildcard redaction clones every logged object and doubled the cost of an access line.
       redact: {
-        paths: [
-          'headers.authorization',
-          'headers["x-api-key"]',
-          'headers["x-goog-api-key"]',
-          '*.headers.authorization',
-          '*.headers["x-api-key"]',
-          '*.headers["x-goog-api-key"]',
-          'api_key',
-          '*.api_key',
-          'token',
-          '*.token',
-          'credential',
-          '*.credential',
-        ],
+        paths: ['headers.authorization', 'headers["x-api-key"]', 'headers["x-goog-api-key"]', 'api_key', 'token', 'credential', 'config.providers'],
         censor: '[redacted]',
       },
     },

@@ -1,0 +1,316 @@
+/**
+ * `npm run bench:gateway -- [--json] [--duration S] [--targets direct,bare,heimdall,portkey]`
+ *
+ * One fake upstream with a fixed 20 ms latency; load from autocannon at fixed rates of 1,000 and
+ * 3,000 requests/s and at the maximum rate, non-streaming and streaming, against:
+ *   direct    the upstream itself (the baseline every "added" figure is measured from)
+ *   bare      a pass-through proxy on undici that does no work (the floor)
+ *   heimdall  `heimdall serve` (one worker, compiled JS) routing `model: "auto"`, every prompt distinct (no cache hits)
+ *   portkey   the Portkey gateway (`@portkey-ai/gateway`) forwarding to the same upstream
+ * Each target runs in its own process; latencies are per response, from autocannon's
+ * high-resolution timer. The last line of stdout is the JSON summary.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import ts from 'typescript';
+
+type TargetName = 'direct' | 'bare' | 'heimdall' | 'portkey';
+interface RunResult {
+  readonly p50: number;
+  readonly p99: number;
+  readonly rps: number;
+  readonly errors: number;
+  readonly samples: number;
+}
+interface Added {
+  readonly p50_added_ms: number;
+  readonly p99_added_ms: number;
+  readonly errors: number;
+}
+interface TargetSummary {
+  max_rps: number;
+  peak_rss_mb: number;
+  rate_1000: Added;
+  rate_3000: Added;
+  stream_rate_1000: Added;
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    duration: { type: 'string', default: '10' },
+    targets: { type: 'string', default: 'direct,bare,heimdall,portkey' },
+    'heimdall-log-level': { type: 'string', default: 'info' },
+  },
+});
+const duration = Number(values.duration);
+const wanted = new Set(values.targets.split(',') as TargetName[]);
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Transpiles a bench helper to plain ESM inside node_modules/.cache, so it runs on bare node (no loader in its RSS). */
+function compileHelper(name: string): string {
+  const out = join(root, 'node_modules', '.cache', 'heimdall-bench');
+  mkdirSync(out, { recursive: true });
+  const source = readFileSync(join(root, 'bench', `${name}.ts`), 'utf8');
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const file = join(out, `${name}.mjs`);
+  writeFileSync(file, js);
+  return file;
+}
+
+function start(cmd: string, args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function firstJsonLine(child: ChildProcess): Promise<{ port: number }> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      buf += c.toString();
+      const nl = buf.indexOf('\n');
+      if (nl !== -1) resolve(JSON.parse(buf.slice(0, nl)) as { port: number });
+    });
+    child.once('exit', (code) => reject(new Error(`process exited early (${code})`)));
+  });
+}
+
+async function waitHttp(url: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`${url} did not come up`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Peak resident set size (VmHWM) of a process, in MB. */
+function peakRssMb(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+  });
+}
+
+interface Target {
+  readonly name: TargetName;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly model: string;
+  readonly pid: number | undefined;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+const TOPICS = ['a haiku about the sea', 'the capital of Peru', 'a Python function to reverse a list', 'why the sky is blue', 'a proof that 17 is prime', 'three uses of baking soda'];
+
+async function load(target: Target, opts: { rate?: number; stream: boolean; seconds: number; connections: number }): Promise<RunResult> {
+  const latencies: number[] = [];
+  let finish!: (err: Error | null, result: autocannon.Result) => void;
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    finish = (err, result) => (err ? reject(err) : resolve(result));
+  });
+  const instance = autocannon({
+    url: `${target.url}/v1/chat/completions`,
+    method: 'POST',
+    connections: opts.connections,
+    duration: opts.seconds,
+    ...(opts.rate === undefined ? {} : { overallRate: opts.rate }),
+    headers: { 'content-type': 'application/json', ...target.headers },
+    requests: [
+      {
+        setupRequest: (req: autocannon.Request) => {
+          counter++;
+          // Distinct prompts: Heimdall's decision cache never hits, so every request pays for a full decision.
+          const content = `Request ${counter}: write ${TOPICS[counter % TOPICS.length] as string}.`;
+          return { ...req, body: JSON.stringify({ model: target.model, stream: opts.stream, max_tokens: 64, messages: [{ role: 'user', content }] }) };
+        },
+      },
+    ],
+  }, (err, result) => finish(err, result));
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    if (statusCode === 200) latencies.push(responseTime);
+  });
+  const result = await done;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  return {
+    p50: pct(50),
+    p99: pct(99),
+    rps: result.requests.average,
+    errors: result.errors + result.timeouts + result.non2xx,
+    samples: latencies.length,
+  };
+}
+
+async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: number | undefined): Promise<Target> {
+  if (name === 'direct') return { name, url: upstreamUrl, headers: { authorization: 'Bearer sk-bench' }, model: 'gpt-4o-mini', pid: upstreamPid, close: async () => {} };
+  if (name === 'bare') {
+    const child = start(process.execPath, [compileHelper('gateway-bare-proxy')], { UPSTREAM_URL: upstreamUrl });
+    const { port } = await firstJsonLine(child);
+    return { name, url: `http://127.0.0.1:${port}`, headers: { authorization: 'Bearer sk-bench' }, model: 'gpt-4o-mini', pid: child.pid, close: () => stop(child) };
+  }
+  if (name === 'heimdall') {
+    const port = await freePort();
+    const artifact = existsSync(join(root, 'artifacts', 'default.json')) ? undefined : trainFallbackArtifact();
+    const config = {
+      server: { host: '127.0.0.1', port, workers: 1 },
+      ...(artifact === undefined ? {} : { artifact: { path: artifact }, models: { 'tiny-small': { provider: 'openrouter', model: 'qwen/qwen-2.5-7b-instruct' }, 'tiny-medium': { provider: 'openrouter', model: 'meta-llama/llama-3.1-8b-instruct' }, 'tiny-large': { provider: 'openrouter', model: 'nvidia/llama-3.1-nemotron-70b-instruct' } } }),
+      providers: { openrouter: { api_key: 'sk-or-v1-bench-key', base_url: `${upstreamUrl}/v1` } },
+      logging: { level: values['heimdall-log-level'] },
+    };
+    const file = join(tmpdir(), `heimdall-bench-${process.pid}.json`);
+    writeFileSync(file, JSON.stringify(config));
+    const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'serve', '--config', file], {
+      cwd: root,
+      env: { ...process.env, PORT: '' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await waitHttp(`${url}/health`);
+    for (;;) {
+      const r = await fetch(`${url}/ready`);
+      if (r.status === 200) break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    return { name, url, headers: {}, model: 'auto', pid: child.pid, close: () => stop(child) };
+  }
+  const port = await freePort();
+  const child = start(process.execPath, [join(root, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js'), `--port=${port}`, '--headless'], { NODE_ENV: 'production' });
+  child.stdout?.resume();
+  child.stderr?.resume();
+  const url = `http://127.0.0.1:${port}`;
+  await waitHttp(`${url}/`);
+  return {
+    name,
+    url,
+    headers: { authorization: 'Bearer sk-bench', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstreamUrl}/v1` },
+    model: 'gpt-4o-mini',
+    pid: child.pid,
+    close: () => stop(child),
+  };
+}
+
+/** Without the bundled artifact (not trained yet), a small one is trained from the public data for the run. */
+function trainFallbackArtifact(): string {
+  const out = join(tmpdir(), `heimdall-bench-artifact-${process.pid}.json`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', `import('${join(root, 'test/e2e/helpers/tiny-artifact.ts')}').then(m => process.stdout.write(m.writeTinyArtifact()))`], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`training the fallback artifact failed: ${r.stderr}`);
+  writeFileSync(out, readFileSync(r.stdout.trim()));
+  log(`(artifacts/default.json not found: using a small artifact trained for this run)`);
+  return out;
+}
+
+async function main(): Promise<void> {
+  if (wanted.has('heimdall')) {
+    log('building dist/ (tsc -p tsconfig.build.json)');
+    spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
+    if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('build produced no dist/cli/main.js');
+  }
+  const upstream = start(process.execPath, [compileHelper('gateway-upstream')], { UPSTREAM_LATENCY_MS: '20' });
+  const { port: upstreamPort } = await firstJsonLine(upstream);
+  const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
+  log(`upstream on ${upstreamUrl} (20 ms fixed latency); ${duration} s per run`);
+
+  const raw: Partial<Record<TargetName, { max: RunResult; r1000: RunResult; r3000: RunResult; s1000: RunResult; rss: number }>> = {};
+  const order: TargetName[] = (['direct', 'bare', 'heimdall', 'portkey'] as const).filter((t) => wanted.has(t));
+  for (const name of order) {
+    let target: Target;
+    try {
+      target = await startTarget(name, upstreamUrl, upstream.pid);
+    } catch (err) {
+      log(`${name}: could not start (${(err as Error).message}); skipped`);
+      continue;
+    }
+    try {
+      await load(target, { stream: false, seconds: 3, connections: 50 }); // warm-up (JIT, pools)
+      const r1000 = await load(target, { rate: 1000, stream: false, seconds: duration, connections: 100 });
+      log(`${name} rate 1000: p50 ${r1000.p50.toFixed(3)} ms, p99 ${r1000.p99.toFixed(3)} ms, ${r1000.errors} errors`);
+      const r3000 = await load(target, { rate: 3000, stream: false, seconds: duration, connections: 300 });
+      log(`${name} rate 3000: p50 ${r3000.p50.toFixed(3)} ms, p99 ${r3000.p99.toFixed(3)} ms, ${r3000.errors} errors, ${r3000.rps.toFixed(0)} req/s`);
+      const s1000 = await load(target, { rate: 1000, stream: true, seconds: duration, connections: 100 });
+      log(`${name} stream 1000: p50 ${s1000.p50.toFixed(3)} ms, p99 ${s1000.p99.toFixed(3)} ms, ${s1000.errors} errors`);
+      const max = await load(target, { stream: false, seconds: duration, connections: 100 });
+      log(`${name} max: ${max.rps.toFixed(0)} req/s (p50 ${max.p50.toFixed(2)} ms), ${max.errors} errors`);
+      raw[name] = { max, r1000, r3000, s1000, rss: peakRssMb(target.pid) };
+    } finally {
+      await target.close();
+    }
+  }
+  await stop(upstream);
+
+  const base = raw.direct;
+  const added = (r: RunResult, b: RunResult | undefined): Added => ({
+    p50_added_ms: b === undefined ? NaN : round(r.p50 - b.p50),
+    p99_added_ms: b === undefined ? NaN : round(r.p99 - b.p99),
+    errors: r.errors,
+  });
+  const targets: Partial<Record<TargetName, TargetSummary>> = {};
+  for (const name of order) {
+    const r = raw[name];
+    if (r === undefined) continue;
+    targets[name] = {
+      max_rps: Math.round(r.max.rps),
+      peak_rss_mb: r.rss,
+      rate_1000: added(r.r1000, base?.r1000),
+      rate_3000: added(r.r3000, base?.r3000),
+      stream_rate_1000: added(r.s1000, base?.s1000),
+    };
+  }
+  if (!values.json) {
+    log('');
+    log('target     max_rps  rss_mb  r1000 p50+/p99+   r3000 p50+/p99+   stream1000 p50+/p99+  errors');
+    for (const [name, t] of Object.entries(targets)) {
+      const f = (a: Added): string => `${a.p50_added_ms.toFixed(3)}/${a.p99_added_ms.toFixed(3)}`.padEnd(18);
+      log(`${name.padEnd(10)} ${String(t.max_rps).padStart(7)}  ${String(t.peak_rss_mb).padStart(6)}  ${f(t.rate_1000)}${f(t.rate_3000)}${f(t.stream_rate_1000)}  ${t.rate_1000.errors + t.rate_3000.errors + t.stream_rate_1000.errors}`);
+    }
+  }
+  process.stdout.write(`${JSON.stringify({ targets })}\n`);
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    log(String((err as Error).stack ?? err));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,46 @@
+/** Aborts requests that outlive their deadline, checked by one shared timer instead of a timer per request. */
+export interface Deadlines {
+  /** Registers `controller` to be aborted (with a `TimeoutError`) `ms` from now; returns the function that cancels it. */
+  add(controller: AbortController, ms: number): () => void;
+  close(): void;
+}
+
+/**
+ * A coarse deadline sweeper: one interval (default 1 s resolution, unref'd) scans the live
+ * deadlines. Request deadlines are minutes long, so a second of slack is irrelevant, and a Set
+ * insert/delete per request is far cheaper than arming and clearing a timer.
+ */
+export function createDeadlines(resolutionMs = 1000, now: () => number = Date.now): Deadlines {
+  const live = new Map<AbortController, number>();
+  let timer: NodeJS.Timeout | undefined;
+  const sweep = (): void => {
+    const t = now();
+    for (const [controller, at] of live) {
+      if (at <= t) {
+        live.delete(controller);
+        controller.abort(new DOMException('request deadline passed', 'TimeoutError'));
+      }
+    }
+    if (live.size === 0 && timer !== undefined) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
+  return {
+    add(controller, ms) {
+      live.set(controller, now() + ms);
+      if (timer === undefined) {
+        timer = setInterval(sweep, resolutionMs);
+        timer.unref();
+      }
+      return () => {
+        live.delete(controller);
+      };
+    },
+    close() {
+      if (timer !== undefined) clearInterval(timer);
+      timer = undefined;
+      live.clear();
+    },
+  };
+}
