@@ -50,6 +50,8 @@ export interface FoldResult {
   readonly nTest: number;
   readonly trainSeconds: number;
   readonly artifactVersion: string;
+  /** The knobs the fold's artifact was trained and fitted with. */
+  readonly artifactKnobs: { readonly k: number; readonly topP: number; readonly clusterTemperature: number; readonly alpha: number; readonly thresholds: { readonly cheap: number; readonly hard: number } };
 }
 
 /** Everything shared by the folds of one evaluation. */
@@ -147,5 +149,6 @@ export function evaluateFold(ctx: EvalContext, trainIdx: readonly number[], test
     nTest: testIdx.length,
     trainSeconds,
     artifactVersion: parsed.version,
+    artifactKnobs: { k: parsed.k, topP: parsed.router.topP, clusterTemperature: parsed.router.clusterTemperature, alpha: parsed.router.alpha, thresholds: parsed.router.thresholds },
   };
 }

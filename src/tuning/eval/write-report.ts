@@ -73,6 +73,12 @@ export function writeEvaluationReport(report: EvaluationReport, dir: string, com
     const f0 = p.folds[0];
     if (f0) md.push(`${p.folds.length} fold(s); train/test prompts per fold: ${p.folds.map((f) => `${f.nTrain}/${f.nTest}`).join(', ')}; best single model (chosen on train): ${[...new Set(p.bestSingles)].join(', ')}.`, '');
     md.push(protocolTable(p), '');
+    md.push(
+      `Artifact knobs per fold (fitted on each fold's validation split): ${p.folds
+        .map((f) => `k=${f.artifactKnobs.k} top_p=${f.artifactKnobs.topP} temperature=${f.artifactKnobs.clusterTemperature} alpha=${f.artifactKnobs.alpha} thresholds cheap=${f.artifactKnobs.thresholds.cheap} hard=${f.artifactKnobs.thresholds.hard}`)
+        .join('; ')}.`,
+      '',
+    );
     const served = p.routers[SERVED_ROUTER];
     if (served.operatingPoint) md.push(`Served operating point (the artifact's fitted alpha): cost ${fmt(served.operatingPoint[0])} USD, accuracy ${fmt(served.operatingPoint[1])}.`, '');
     md.push('Single models (cost USD, accuracy):', '');
