@@ -1,0 +1,301 @@
+import { createHash } from 'node:crypto';
+import { encodeFloat32 } from '../artifact/float32-codec.js';
+import { estimateCostUsd } from '../catalog/estimate-cost.js';
+import type { ModelCatalog } from '../catalog/model-catalog.js';
+import { toRoutingText } from '../core/request/routing-text.js';
+import { castToError } from '../errors/gateway-error.js';
+import type { HookContext, HookOutcome, Plugin } from '../engine/hook-pipeline.js';
+import type { DecisionRecord, DecisionStore } from '../store/store.js';
+import type { ChatRequest, Usage } from '../types/chat.js';
+import type { ProviderId } from '../types/provider-id.js';
+import type { RoutingDecision } from '../types/routing-decision.js';
+
+/** Everything known about one finished request; the logger turns it into a {@link DecisionRecord}. */
+export interface DecisionLogInput {
+  readonly requestId: string;
+  /** Epoch ms when the request arrived. */
+  readonly createdAt: number;
+  readonly request: ChatRequest;
+  /** Present when the router chose the model. */
+  readonly decision?: RoutingDecision;
+  /** The artifact in service (for explicit models too, so reports can group every request). */
+  readonly artifactVersion?: string;
+  /** The target that answered, or was tried last when the request failed. */
+  readonly target?: { readonly id: string; readonly provider: ProviderId; readonly providerModel: string };
+  readonly fallbacks?: readonly string[];
+  readonly latencyMs: number;
+  readonly decisionMs?: number;
+  readonly usage?: Usage;
+  /** Cost in USD when the caller already computed it; otherwise estimated from `usage` and the catalog. */
+  readonly costUsd?: number;
+  /** Undefined means success. */
+  readonly errorCode?: string;
+  /** A gateway key's name or the client's user id. Never pass a credential here. */
+  readonly client?: string;
+  readonly sessionId?: string;
+}
+
+/** Counters of the logger, for metrics and the `heimdall logs` command. */
+export interface DecisionLoggerStats {
+  /** Records waiting to be written. */
+  readonly queued: number;
+  readonly written: number;
+  /** Records thrown away because the queue was full (the store was down or too slow). */
+  readonly dropped: number;
+  /** Flushes the store rejected (their records stayed queued). */
+  readonly failedFlushes: number;
+  readonly lastError?: string;
+}
+
+export interface DecisionLoggerOptions {
+  /** Records per INSERT batch (default 100). A full batch is flushed without waiting for `flushMs`. */
+  readonly batchSize?: number;
+  /** Longest a record waits before it is written, and the retry interval while the store is down (default 1000). */
+  readonly flushMs?: number;
+  /** Most records held in memory; beyond it new records are dropped and counted (default 10 000). */
+  readonly maxQueue?: number;
+  /** Keep the routing text (`logging.store_prompts`); off by default. */
+  readonly storePrompts?: boolean;
+  /** Recomputes the routing text's embedding at flush time (the router's embedder), so training can reuse it. */
+  readonly embed?: (text: string) => Float32Array | undefined;
+  /** Prices usage when `costUsd` is not given. */
+  readonly catalog?: () => ModelCatalog;
+  /** Timer used for the periodic flush (tests inject one; default `setTimeout`, unref'd). */
+  readonly schedule?: (fn: () => void, ms: number) => { cancel(): void };
+  /** Told about each failed flush (e.g. to log a warning). */
+  readonly onError?: (error: Error) => void;
+}
+
+/** Where the gateway leaves the dispatch facts for the logger's PostHook (see {@link setDecisionLogFacts}). */
+export const DECISION_LOG_FACTS = 'heimdall.decision-log.facts';
+const PLUGIN_NAME = 'heimdall-decision-log';
+
+/** Facts only the dispatcher knows; the gateway sets them on the hook context before PostHooks run. */
+export type DecisionLogFacts = Partial<Pick<DecisionLogInput, 'target' | 'fallbacks' | 'usage' | 'costUsd' | 'client' | 'sessionId' | 'decisionMs' | 'artifactVersion'>>;
+
+/** Records the dispatch facts of a request for the decision logger's PostHook. */
+export function setDecisionLogFacts(context: HookContext, facts: DecisionLogFacts): void {
+  context.values.set(DECISION_LOG_FACTS, { ...(context.values.get(DECISION_LOG_FACTS) as DecisionLogFacts | undefined), ...facts });
+}
+
+/** The decision logger: a PostHook plugin plus a direct `log` for handlers that do not run the pipeline. */
+export interface DecisionLogger {
+  readonly plugin: Plugin;
+  /** Queues one record. O(1), never throws, never waits on the store. */
+  log(input: DecisionLogInput): void;
+  /** True while a record with this id is queued and not yet written. */
+  isPending(requestId: string): boolean;
+  /** Writes everything queued now; resolves when done or when the store refused (records stay queued). */
+  flush(): Promise<void>;
+  stats(): DecisionLoggerStats;
+  /** Stops the timer and tries a last flush. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the decision logger. Requests only pay for a queue push: hashing, embedding, JSON and the
+ * INSERT happen at flush time, in batches. When the store is down, records stay queued (up to
+ * `maxQueue`, then new ones are dropped and counted) and the next flush retries, so the logger
+ * recovers by itself when the store returns.
+ */
+export function createDecisionLogger(store: { readonly decisions: Pick<DecisionStore, 'insert'> }, options: DecisionLoggerOptions = {}): DecisionLogger {
+  const batchSize = Math.max(1, options.batchSize ?? 100);
+  const flushMs = options.flushMs ?? 1000;
+  const maxQueue = Math.max(1, options.maxQueue ?? 10_000);
+  const schedule =
+    options.schedule ??
+    ((fn: () => void, ms: number) => {
+      const t = setTimeout(fn, ms);
+      t.unref();
+      return { cancel: () => clearTimeout(t) };
+    });
+  const queue: DecisionLogInput[] = [];
+  const pendingIds = new Map<string, number>();
+  let written = 0;
+  let dropped = 0;
+  let failedFlushes = 0;
+  let lastError: string | undefined;
+  let timer: { cancel(): void } | undefined;
+  let running: Promise<void> | undefined;
+  let closed = false;
+
+  const arm = (ms: number): void => {
+    if (timer !== undefined || closed) return;
+    timer = schedule(() => {
+      timer = undefined;
+      void flush();
+    }, ms);
+  };
+
+  const flushOnce = async (): Promise<boolean> => {
+    const batch = queue.slice(0, batchSize);
+    if (batch.length === 0) return false;
+    let records: DecisionRecord[];
+    try {
+      records = batch.map((input) => toRecord(input, options));
+    } catch (err) {
+      // A record that cannot be built would block the queue forever: drop the batch, count it.
+      queue.splice(0, batch.length);
+      forget(batch);
+      dropped += batch.length;
+      lastError = castToError(err).message;
+      return queue.length > 0;
+    }
+    await store.decisions.insert(records);
+    queue.splice(0, batch.length);
+    forget(batch);
+    written += batch.length;
+    return queue.length > 0;
+  };
+
+  const forget = (batch: readonly DecisionLogInput[]): void => {
+    for (const input of batch) {
+      const n = (pendingIds.get(input.requestId) ?? 1) - 1;
+      if (n <= 0) pendingIds.delete(input.requestId);
+      else pendingIds.set(input.requestId, n);
+    }
+  };
+
+  const flush = (): Promise<void> => {
+    // An explicit flush supersedes the pending timer; a failure re-arms it at `flushMs`.
+    timer?.cancel();
+    timer = undefined;
+    running ??= (async () => {
+      try {
+        while (await flushOnce());
+      } catch (err) {
+        failedFlushes++;
+        const error = castToError(err);
+        lastError = error.message;
+        options.onError?.(error);
+      } finally {
+        running = undefined;
+        if (queue.length > 0) arm(flushMs);
+      }
+    })();
+    return running;
+  };
+
+  const log = (input: DecisionLogInput): void => {
+    if (queue.length >= maxQueue) {
+      dropped++;
+      return;
+    }
+    queue.push(input);
+    pendingIds.set(input.requestId, (pendingIds.get(input.requestId) ?? 0) + 1);
+    if (queue.length >= batchSize && running === undefined) {
+      timer?.cancel();
+      timer = undefined;
+      arm(0);
+    } else arm(flushMs);
+  };
+
+  const plugin: Plugin = {
+    name: PLUGIN_NAME,
+    preHook(request, context) {
+      context.values.set(PLUGIN_NAME, { request, startedAt: Date.now(), started: performance.now() });
+      return { kind: 'continue' };
+    },
+    postHook(outcome: HookOutcome, context: HookContext): HookOutcome {
+      const seen = context.values.get(PLUGIN_NAME) as { request: ChatRequest; startedAt: number; started: number } | undefined;
+      if (seen === undefined) return outcome;
+      const facts = (context.values.get(DECISION_LOG_FACTS) as DecisionLogFacts | undefined) ?? {};
+      const usage = facts.usage ?? outcome.response?.usage;
+      const decision = context.decision;
+      log({
+        requestId: context.requestId,
+        createdAt: seen.startedAt,
+        request: seen.request,
+        ...(decision === undefined ? {} : { decision }),
+        ...facts,
+        ...(facts.artifactVersion === undefined && decision !== undefined ? { artifactVersion: decision.artifactVersion } : {}),
+        ...(usage === undefined ? {} : { usage }),
+        latencyMs: performance.now() - seen.started,
+        ...(outcome.error === undefined ? {} : { errorCode: outcome.error.code }),
+      });
+      return outcome;
+    },
+  };
+
+  return {
+    plugin,
+    log,
+    isPending: (id) => pendingIds.has(id),
+    flush,
+    stats: () => ({ queued: queue.length, written, dropped, failedFlushes, ...(lastError === undefined ? {} : { lastError }) }),
+    async close() {
+      closed = true;
+      timer?.cancel();
+      timer = undefined;
+      await flush();
+    },
+  };
+}
+
+/** Builds the stored record (off the hot path). Exported for tests and for batch importers. */
+export function toRecord(input: DecisionLogInput, options: Pick<DecisionLoggerOptions, 'storePrompts' | 'embed' | 'catalog'> = {}): DecisionRecord {
+  const text = toRoutingText(input.request).text;
+  const decision = input.decision;
+  const target = input.target ?? (decision?.candidates[0] === undefined ? undefined : { id: decision.candidates[0].id, provider: decision.candidates[0].provider, providerModel: decision.candidates[0].providerModel });
+  const answered = target === undefined ? undefined : decision?.candidates.find((c) => c.id === target.id);
+  let costUsd = input.costUsd;
+  if (costUsd === undefined && input.usage !== undefined && target !== undefined && options.catalog !== undefined) {
+    const model = options.catalog().findByProviderModel(target.provider, target.providerModel);
+    if (model !== undefined) {
+      costUsd = estimateCostUsd(model, {
+        inputTokens: input.usage.inputTokens,
+        outputTokens: input.usage.outputTokens,
+        ...(input.usage.cacheReadTokens === undefined ? {} : { cachedInputTokens: input.usage.cacheReadTokens }),
+      });
+    }
+  }
+  const embedding = text === '' ? undefined : options.embed?.(text);
+  const metadata = input.request.metadata;
+  const sessionId = input.sessionId ?? metadata?.['session_id'] ?? metadata?.['conversation_id'];
+  const client = input.client ?? input.request.user;
+  const artifactVersion = input.artifactVersion ?? decision?.artifactVersion;
+  return {
+    requestId: input.requestId,
+    createdAt: input.createdAt,
+    ...(artifactVersion === undefined ? {} : { artifactVersion }),
+    routed: decision !== undefined,
+    requestedModel: input.request.model,
+    ...(decision === undefined ? {} : { bucket: answered?.bucket ?? decision.bucket }),
+    ...(answered === undefined ? {} : { modelName: answered.name }),
+    ...(target === undefined ? {} : { modelId: target.id, provider: target.provider }),
+    ...(client === undefined ? {} : { client }),
+    ...(sessionId === undefined ? {} : { sessionId }),
+    ...(decision === undefined ? {} : { features: { ...decision.explanation.features } }),
+    ...(embedding === undefined ? {} : { embedding: encodeFloat32(embedding) }),
+    ...(decision === undefined ? {} : { decision: decisionSummary(decision) }),
+    fallbacks: [...(input.fallbacks ?? [])],
+    latencyMs: input.latencyMs,
+    ...(input.decisionMs === undefined ? {} : { decisionMs: input.decisionMs }),
+    ...(input.usage === undefined ? {} : { inputTokens: input.usage.inputTokens, outputTokens: input.usage.outputTokens }),
+    ...(costUsd === undefined ? {} : { costUsd }),
+    status: input.errorCode === undefined ? 'ok' : 'error',
+    ...(input.errorCode === undefined ? {} : { errorCode: input.errorCode }),
+    ...(text === '' ? {} : { promptHash: createHash('sha256').update(text).digest('hex') }),
+    ...(options.storePrompts === true && text !== '' ? { prompt: text } : {}),
+  };
+}
+
+/** The decision as stored: everything but the per-candidate reasoning objects, which the bucket implies. */
+function decisionSummary(decision: RoutingDecision): unknown {
+  return {
+    bucket: decision.bucket,
+    bucketProbabilities: decision.bucketProbabilities,
+    candidates: decision.candidates.map((c) => ({
+      name: c.name,
+      id: c.id,
+      bucket: c.bucket,
+      quality: c.quality,
+      cost: c.cost,
+      costUsd: c.costUsd,
+      contextRatio: c.contextRatio,
+      penalties: c.penalties,
+      score: c.score,
+    })),
+    explanation: decision.explanation,
+  };
+}
