@@ -1,5 +1,6 @@
 import type { ModelCatalog } from '../catalog/model-catalog.js';
 import type { ModelTarget } from '../config/default-models.js';
+import { toRoutingText } from '../core/request/routing-text.js';
 import type { RoutePolicy } from '../core/route.js';
 import type { RouterModel, RouterState } from '../core/router-state.js';
 import { GatewayError } from '../errors/gateway-error.js';
@@ -92,6 +93,22 @@ export function planRequest(deps: PlanDeps, request: ChatRequest, creds: Request
   const first = targets[0] as DispatchTarget;
   if (!principal.allowsModel(first.id)) {
     throw new GatewayError('policy_model_blocked', `Your gateway key (${principal.name}) may not use ${first.id}`, { param: 'model' });
+  }
+  const cap = principal.maxPriceUsdPerRequest;
+  if (cap !== undefined) {
+    // Worst case: the whole prompt plus the most output the request allows, at catalog prices.
+    const m = deps.catalog.findByProviderModel(first.provider, first.providerModel);
+    if (m !== undefined) {
+      const outputTokens = request.maxOutputTokens ?? m.maxOutputTokens;
+      const worst = (toRoutingText(request).promptTokens * m.inputPerMTok + outputTokens * m.outputPerMTok) / 1_000_000;
+      if (worst > cap) {
+        throw new GatewayError(
+          'policy_model_blocked',
+          `This request could cost up to $${worst.toFixed(4)} on ${first.id}, above the $${cap} limit of your gateway key (${principal.name}); lower max_tokens or use model "auto"`,
+          { param: 'model' },
+        );
+      }
+    }
   }
   return { routed: false, decisionMs: 0, targets: targets.filter((t) => principal.allowsModel(t.id)), bucket: 'explicit' };
 }

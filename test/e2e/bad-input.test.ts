@@ -9,6 +9,7 @@ let upstream: FakeUpstream;
 let gw: TestGateway;
 const GATEWAY_KEY = 'hk-test-gateway-key-0123456789';
 const LIMITED_KEY = 'hk-limited-gateway-key-0123456789';
+const CHEAP_KEY = 'hk-cheap-gateway-key-0123456789';
 
 beforeAll(async () => {
   upstream = await startFakeUpstream((req, res) => res.json(200, openaiCompletion((req.body as { model: string }).model, 'ok')));
@@ -24,6 +25,7 @@ beforeAll(async () => {
       gateway_keys: [
         { name: 'main', key: GATEWAY_KEY },
         { name: 'limited', key: LIMITED_KEY, models: ['openai/gpt-4.1'] },
+        { name: 'cheap', key: CHEAP_KEY, max_price_usd_per_request: 0.001 },
       ],
     },
   });
@@ -117,6 +119,16 @@ describe('bad input on /v1/chat/completions (OpenAI error shape)', () => {
     const routed = await post(OPENAI, JSON.stringify({ model: 'auto', messages: [user('hi')] }), { authorization: `Bearer ${LIMITED_KEY}` });
     expect(routed.status).toBe(200);
     expect(routed.headers.get('x-heimdall-model')).toBe('gpt-4.1');
+  });
+
+  it("enforces a key's max price per request (403) on the worst-case cost of an explicit model", async () => {
+    // gpt-4.1: $8 per million output tokens, so 1,000 output tokens may cost $0.008.
+    const res = await post(OPENAI, JSON.stringify({ model: 'gpt-4.1', max_tokens: 1000, messages: [user('hi')] }), { authorization: `Bearer ${CHEAP_KEY}` });
+    expect(res.status).toBe(403);
+    expectOpenAIError(res.body, 'permission_error', 'policy_model_blocked');
+    expect((res.body['error'] as { message: string }).message).toContain('$0.001');
+    const small = await post(OPENAI, JSON.stringify({ model: 'gpt-4.1', max_tokens: 10, messages: [user('hi')] }), { authorization: `Bearer ${CHEAP_KEY}` });
+    expect(small.status).toBe(200);
   });
 
   it('answers 405 for a wrong method and 404 for an unknown path', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { openaiCompletion } from './helpers/fake-responses.js';
 import { startTestGateway, type TestGateway } from './helpers/start-test-gateway.js';
@@ -91,6 +92,30 @@ describe('operational endpoints', () => {
     const line = gw.logs.filter((l) => l['msg'] === 'request').at(-1);
     expect(line).toMatchObject({ route: 'chat_completions', status: 200, provider: 'openai' });
     expect(JSON.stringify(gw.logs)).not.toContain('sk-proj-client-secret-key-123');
+  });
+});
+
+describe('configuration reload', () => {
+  it('applies a new configuration to the running gateway and rejects an invalid one', async () => {
+    const local = await startTestGateway({
+      models: { 'tiny-small': { provider: 'openai', model: 'gpt-4o-mini' }, 'tiny-medium': { provider: 'openai', model: 'gpt-4.1-mini' }, 'tiny-large': { provider: 'openai', model: 'gpt-4.1' } },
+      providers: { openai: { api_key: 'sk-proj-before-reload', base_url: `${upstream.url}/v1` } },
+    });
+    try {
+      const send = () => fetch(`${local.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }) });
+      await send();
+      expect(upstream.requests.at(-1)?.headers['authorization']).toBe('Bearer sk-proj-before-reload');
+      const base = local.gateway.services.config();
+      local.gateway.applyConfig(loadConfig({ env: {}, overrides: { ...JSON.parse(JSON.stringify(base)), providers: { openai: { api_key: 'sk-proj-after-reload', base_url: `${upstream.url}/v1` } } } }));
+      await send();
+      expect(upstream.requests.at(-1)?.headers['authorization']).toBe('Bearer sk-proj-after-reload');
+      const broken = loadConfig({ env: {}, overrides: { ...JSON.parse(JSON.stringify(base)), models: { 'tiny-small': { provider: 'openai', model: 'not-in-the-catalog' } } } });
+      expect(() => local.gateway.applyConfig(broken)).toThrow(/no provider mapping/);
+      await send();
+      expect(upstream.requests.at(-1)?.headers['authorization']).toBe('Bearer sk-proj-after-reload');
+    } finally {
+      await local.close();
+    }
   });
 });
 
