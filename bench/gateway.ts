@@ -13,7 +13,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -245,7 +245,7 @@ async function main(): Promise<void> {
   const upstream = start(process.execPath, [compileHelper('gateway-upstream')], { UPSTREAM_LATENCY_MS: '20' });
   const { port: upstreamPort } = await firstJsonLine(upstream);
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
-  log(`upstream on ${upstreamUrl} (20 ms fixed latency); ${duration} s per run`);
+  log(`upstream on ${upstreamUrl} (20 ms fixed latency); ${duration} s per run; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
   const raw: Partial<Record<TargetName, { max: RunResult; r1000: RunResult; r3000: RunResult; s1000: RunResult; rss: number }>> = {};
   const order: TargetName[] = (['direct', 'bare', 'heimdall', 'portkey'] as const).filter((t) => wanted.has(t));
@@ -268,11 +268,13 @@ async function main(): Promise<void> {
       const max = await load(target, { stream: false, seconds: duration, connections: 100 });
       log(`${name} max: ${max.rps.toFixed(0)} req/s (p50 ${max.p50.toFixed(2)} ms), ${max.errors} errors`);
       raw[name] = { max, r1000, r3000, s1000, rss: peakRssMb(target.pid) };
+      if (name === 'heimdall') log(`heimdall self-measured overhead (total minus upstream wait, all runs): ${await selfOverhead(target.url)}`);
     } finally {
       await target.close();
     }
   }
   await stop(upstream);
+  log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
   const base = raw.direct;
   const added = (r: RunResult, b: RunResult | undefined): Added => ({
@@ -301,6 +303,19 @@ async function main(): Promise<void> {
     }
   }
   process.stdout.write(`${JSON.stringify({ targets })}\n`);
+}
+
+/** Heimdall's own view from /metrics: mean and bucket quantiles of `heimdall_gateway_overhead_seconds`. */
+async function selfOverhead(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const sum = Number(/heimdall_gateway_overhead_seconds_sum\{route="chat_completions"\} (\S+)/.exec(text)?.[1]);
+  const count = Number(/heimdall_gateway_overhead_seconds_count\{route="chat_completions"\} (\S+)/.exec(text)?.[1]);
+  const buckets = [...text.matchAll(/heimdall_gateway_overhead_seconds_bucket\{le="([^"]+)",route="chat_completions"\} (\S+)/g)].map((m) => ({ le: Number(m[1]), n: Number(m[2]) }));
+  const q = (p: number): string => {
+    const b = buckets.find((x) => x.n >= p * count);
+    return b === undefined ? '?' : Number.isFinite(b.le) ? `<= ${(b.le * 1000).toFixed(2)} ms` : '> 100 ms';
+  };
+  return `mean ${((sum / count) * 1000).toFixed(3)} ms over ${count} requests, p50 ${q(0.5)}, p99 ${q(0.99)}`;
 }
 
 function round(x: number): number {
