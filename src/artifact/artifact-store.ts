@@ -1,9 +1,16 @@
 import type { ParsedArtifact } from '../core/router-artifact.js';
-import { castToError } from '../errors/gateway-error.js';
+import { castToError, GatewayError } from '../errors/gateway-error.js';
 import { fileMtimeMs, loadArtifactFile, parseArtifactText } from './load-artifact.js';
 
-/** Where the artifact comes from. */
-export type ArtifactSource = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'url'; readonly url: string };
+/**
+ * Where the artifact comes from: a file (polled by mtime), a URL (polled with ETag), or the artifact
+ * registry in the store (`fetchActive` is given the version in service and resolves undefined while
+ * the active version is the same; see `createStoreArtifactSource` in src/registry).
+ */
+export type ArtifactSource =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'url'; readonly url: string }
+  | { readonly kind: 'store'; readonly name: string; fetchActive(currentVersion: string | undefined): Promise<{ readonly version: string; readonly text: string } | undefined> };
 
 export interface ArtifactStoreOptions {
   readonly source: ArtifactSource;
@@ -51,11 +58,21 @@ export async function createArtifactStore(options: ArtifactStoreOptions): Promis
     return parsed;
   };
 
+  const fetchStore = async (known: string | undefined): Promise<ParsedArtifact | undefined> => {
+    if (src.kind !== 'store') return undefined;
+    const active = await src.fetchActive(known);
+    return active === undefined || active.version === known ? undefined : parseArtifactText(active.text, `${src.name} version ${active.version}`);
+  };
+
   if (src.kind === 'file') {
     mtime = fileMtimeMs(src.path);
     current = loadArtifactFile(src.path);
-  } else {
+  } else if (src.kind === 'url') {
     current = (await fetchUrl(src.url, false)) as ParsedArtifact;
+  } else {
+    const first = await fetchStore(undefined);
+    if (first === undefined) throw new GatewayError('routing_artifact_invalid', `${src.name} has no active artifact`);
+    current = first;
   }
 
   const check = async (): Promise<boolean> => {
@@ -67,8 +84,10 @@ export async function createArtifactStore(options: ArtifactStoreOptions): Promis
         // Remember the mtime even if the file is bad: it is reported once, not at every poll.
         mtime = m;
         next = loadArtifactFile(src.path);
-      } else {
+      } else if (src.kind === 'url') {
         next = await fetchUrl(src.url, true);
+      } else {
+        next = await fetchStore(current.version);
       }
       if (!next || next.version === current.version) return false;
       current = next;

@@ -263,6 +263,7 @@ function artifactStore(db: SqlDriver): ArtifactRegistryStore {
         await tx.run('UPDATE artifact_activations SET rolled_back = 1 WHERE seq = ?', [Number(rows[0]?.['seq'])]);
         return String(rows[1]?.['version']);
       }),
+    activeVersion: () => activeVersion(db),
     async active() {
       const rows = await db.query(`SELECT a.* FROM artifacts a WHERE a.version = (${ACTIVE})`);
       const r = rows[0];

@@ -115,6 +115,7 @@ describeEachStore('store', (h) => {
     expect(await a.rollback(9)).toBe('v1');
     expect(await a.rollback(10)).toBeUndefined();
     expect((await a.active())?.version).toBe('v1');
+    expect(await a.activeVersion()).toBe('v1');
     expect(await a.get('v2')).toMatchObject({ version: 'v2', body: '{"v":2}', note: 'second', sizeBytes: 7, active: false });
   });
 

@@ -151,6 +151,8 @@ export interface ArtifactRegistryStore {
    */
   rollback(at: number): Promise<string | undefined>;
   active(): Promise<StoredArtifact | undefined>;
+  /** The active version only (cheap: replicas poll it). */
+  activeVersion(): Promise<string | undefined>;
 }
 
 /** The tier a conversation reached, kept so later turns do not route lower. */
