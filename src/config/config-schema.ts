@@ -155,6 +155,10 @@ export function createConfigSchema(env: ConfigEnv = {}) {
           /** Remote artifact, polled with ETag every `reload_seconds`. */
           url: httpUrl().optional(),
           reload_seconds: nonNegativeInt.default(60),
+          /** Serve the artifact registry's active version (`heimdall artifact activate`); `path` or the bundled file is the fallback until one is activated. */
+          registry: z.boolean().optional(),
+          /** A candidate artifact for a share of traffic, sticky per session or client. */
+          canary: z.strictObject({ path: z.string().min(1), percent: z.number().min(0).max(100) }).optional(),
         })
         .prefault({}),
       /** Artifact model name → where it is served; entries merge over {@link DEFAULT_MODEL_MAP}. */
@@ -259,6 +263,27 @@ export function createConfigSchema(env: ConfigEnv = {}) {
       logging: z.strictObject({ level: z.enum(LOG_LEVELS).default('info'), store_prompts: z.boolean().default(false) }).prefault({}),
       metrics: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
       storage: z.strictObject({ url: z.string().min(1).default('sqlite:.heimdall/heimdall.db') }).prefault({}),
+      /** Decision records written to the store, batched off the hot path. */
+      decision_log: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          batch_size: positiveInt.default(100),
+          flush: durationMs(1_000),
+          /** Records held while the store is down; beyond this they are dropped and counted. */
+          max_queue: positiveInt.default(10_000),
+        })
+        .prefault({}),
+      /** Refreshing prices and limits from the providers' model lists. */
+      catalog_sync: z
+        .strictObject({
+          /** How often; 0 turns the schedule off (`heimdall catalog refresh` still works). */
+          refresh: durationMs(86_400_000),
+          /** Relative change of a price or context window that is reported. */
+          change_threshold: z.number().min(0).default(0.05),
+        })
+        .prefault({}),
+      /** Conversations stay on the tier they reached. */
+      sessions: z.strictObject({ enabled: z.boolean().default(true), ttl: durationMs(3_600_000) }).prefault({}),
       redis: z.strictObject({ url: z.string().min(1).optional() }).prefault({}),
     })
     .superRefine((config, ctx) => {
