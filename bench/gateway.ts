@@ -1,14 +1,15 @@
 /**
  * `npm run bench:gateway -- [--json] [--duration S] [--targets direct,bare,heimdall,portkey]`
  *
- * One fake upstream with a fixed 20 ms latency; load from autocannon at fixed rates of 1,000 and
- * 3,000 requests/s and at the maximum rate, non-streaming and streaming, against:
+ * One fake upstream with a fixed 20 ms latency; load at fixed rates of 1,000 and 3,000 requests/s
+ * (open loop, evenly spaced, see `openLoop`) and at the maximum rate (autocannon, 100 connections),
+ * non-streaming and streaming, against:
  *   direct    the upstream itself (the baseline every "added" figure is measured from)
  *   bare      a pass-through proxy on undici that does no work (the floor)
  *   heimdall  `heimdall serve` (one worker, compiled JS) routing `model: "auto"`, every prompt distinct (no cache hits)
  *   portkey   the Portkey gateway (`@portkey-ai/gateway`) forwarding to the same upstream
- * Each target runs in its own process; latencies are per response, from autocannon's
- * high-resolution timer. The last line of stdout is the JSON summary.
+ * Each target runs in its own process; latencies are per response, high-resolution. The last line
+ * of stdout is the JSON summary.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { Pool } from 'undici';
 import ts from 'typescript';
 
 type TargetName = 'direct' | 'bare' | 'heimdall' | 'portkey';
@@ -139,7 +141,8 @@ interface Target {
 let counter = 0;
 const TOPICS = ['a haiku about the sea', 'the capital of Peru', 'a Python function to reverse a list', 'why the sky is blue', 'a proof that 17 is prime', 'three uses of baking soda'];
 
-async function load(target: Target, opts: { rate?: number; stream: boolean; seconds: number; connections: number }): Promise<RunResult> {
+/** Closed-loop load with autocannon (`connections` requests always in flight): the maximum rate. */
+async function load(target: Target, opts: { stream: boolean; seconds: number; connections: number }): Promise<RunResult> {
   const latencies: number[] = [];
   let finish!: (err: Error | null, result: autocannon.Result) => void;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
@@ -150,7 +153,6 @@ async function load(target: Target, opts: { rate?: number; stream: boolean; seco
     method: 'POST',
     connections: opts.connections,
     duration: opts.seconds,
-    ...(opts.rate === undefined ? {} : { overallRate: opts.rate }),
     headers: { 'content-type': 'application/json', ...target.headers },
     requests: [
       {
@@ -176,6 +178,61 @@ async function load(target: Target, opts: { rate?: number; stream: boolean; seco
     errors: result.errors + result.timeouts + result.non2xx,
     samples: latencies.length,
   };
+}
+
+/**
+ * Open-loop load at a fixed rate: request i is due at start + i/rate and is sent then, whatever
+ * happened to earlier ones; latency is measured from the due time, so queueing anywhere counts
+ * (no coordinated omission). autocannon's `overallRate` paces each connection with its own timer,
+ * which on a shared start sends the connections' requests in synchronized bursts; that measures
+ * burst queueing, not added latency at a steady rate, so fixed-rate runs use this generator.
+ */
+async function openLoop(target: Target, opts: { rate: number; stream: boolean; seconds: number }): Promise<RunResult> {
+  const pool = new Pool(target.url, { connections: 1024, keepAliveTimeout: 30_000 });
+  const total = Math.round(opts.rate * opts.seconds);
+  const latencies: number[] = [];
+  let errors = 0;
+  let sent = 0;
+  const inflight: Promise<void>[] = [];
+  const start = performance.now();
+  const fire = (due: number): Promise<void> => {
+    counter++;
+    const content = `Request ${counter}: write ${TOPICS[counter % TOPICS.length] as string}.`;
+    return pool
+      .request({
+        path: '/v1/chat/completions',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...target.headers },
+        body: JSON.stringify({ model: target.model, stream: opts.stream, max_tokens: 64, messages: [{ role: 'user', content }] }),
+      })
+      .then(async (res) => {
+        await res.body.dump({ limit: Number.MAX_SAFE_INTEGER });
+        if (res.statusCode === 200) latencies.push(performance.now() - due);
+        else errors++;
+      })
+      .catch(() => {
+        errors++;
+      });
+  };
+  await new Promise<void>((resolve) => {
+    const tick = (): void => {
+      const now = performance.now();
+      while (sent < total) {
+        const due = start + (sent * 1000) / opts.rate;
+        if (due > now) break;
+        inflight.push(fire(due));
+        sent++;
+      }
+      if (sent >= total) resolve();
+      else setTimeout(tick, 1);
+    };
+    tick();
+  });
+  await Promise.all(inflight);
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  return { p50: pct(50), p99: pct(99), rps: latencies.length / opts.seconds, errors, samples: latencies.length };
 }
 
 async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: number | undefined): Promise<Target> {
@@ -259,11 +316,11 @@ async function main(): Promise<void> {
     }
     try {
       await load(target, { stream: false, seconds: 3, connections: 50 }); // warm-up (JIT, pools)
-      const r1000 = await load(target, { rate: 1000, stream: false, seconds: duration, connections: 100 });
+      const r1000 = await openLoop(target, { rate: 1000, stream: false, seconds: duration });
       log(`${name} rate 1000: p50 ${r1000.p50.toFixed(3)} ms, p99 ${r1000.p99.toFixed(3)} ms, ${r1000.errors} errors`);
-      const r3000 = await load(target, { rate: 3000, stream: false, seconds: duration, connections: 300 });
+      const r3000 = await openLoop(target, { rate: 3000, stream: false, seconds: duration });
       log(`${name} rate 3000: p50 ${r3000.p50.toFixed(3)} ms, p99 ${r3000.p99.toFixed(3)} ms, ${r3000.errors} errors, ${r3000.rps.toFixed(0)} req/s`);
-      const s1000 = await load(target, { rate: 1000, stream: true, seconds: duration, connections: 100 });
+      const s1000 = await openLoop(target, { rate: 1000, stream: true, seconds: duration });
       log(`${name} stream 1000: p50 ${s1000.p50.toFixed(3)} ms, p99 ${s1000.p99.toFixed(3)} ms, ${s1000.errors} errors`);
       const max = await load(target, { stream: false, seconds: duration, connections: 100 });
       log(`${name} max: ${max.rps.toFixed(0)} req/s (p50 ${max.p50.toFixed(2)} ms), ${max.errors} errors`);
