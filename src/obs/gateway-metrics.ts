@@ -1,4 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RequestPlan } from '../engine/plan-request.js';
+import type { BaselineCostFn } from './baseline-cost.js';
+import { registerRuntimeMetrics, type CacheStatsSource, type CircuitSource } from './runtime-metrics.js';
+import { createTrafficTimeline, type TrafficTimeline } from './traffic-timeline.js';
 
 /** Latency buckets in seconds: fine below a millisecond (gateway overhead) up to minutes (long generations). */
 const OVERHEAD_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
@@ -18,7 +22,18 @@ export interface GatewayMetrics {
   cost(model: string, usd: number): void;
   circuit(target: string, state: 'closed' | 'open' | 'half-open'): void;
   inFlight(delta: number): void;
+  /** A chat request was planned: route share by model and bucket, and the cost saved against the best single model. */
+  routed(plan: Pick<RequestPlan, 'bucket' | 'targets' | 'decision'>): void;
+  /** Per-minute aggregates of chat traffic for the dashboard. */
+  readonly timeline: TrafficTimeline;
+  /** Every circuit breaker seen, with its state now. */
+  circuitStates(): Array<{ target: string; state: 'closed' | 'open' | 'half-open' }>;
+  /** Stops the runtime monitors (event loop, GC). */
+  close(): void;
 }
+
+/** Routes whose requests the dashboard's timeline counts. */
+const CHAT_ROUTES: ReadonlySet<string> = new Set(['chat_completions', 'messages']);
 
 /** Options of {@link createGatewayMetrics}. */
 export interface GatewayMetricsOptions {
@@ -27,6 +42,14 @@ export interface GatewayMetricsOptions {
   /** Node process metrics (memory, event loop lag, GC). */
   readonly processMetrics?: boolean;
   readonly defaultLabels?: Readonly<Record<string, string>>;
+  /** Embedding caches (local, and remote when configured), read at scrape time. */
+  readonly embeddingCacheStats?: () => { readonly local: CacheStatsSource; readonly remote?: CacheStatsSource };
+  /** Circuit breakers, read at scrape time. */
+  readonly circuits?: CircuitSource;
+  /** Snapshot date of the catalog in service, epoch ms. */
+  readonly catalogSnapshotAt?: () => number | undefined;
+  /** Expected cost of a routed request on the artifact's best single model. */
+  readonly baseline?: BaselineCostFn;
 }
 
 /** Creates the Prometheus metrics on a fresh registry. */
@@ -57,6 +80,25 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
   const circuit = new Gauge({ name: 'heimdall_circuit_open', help: 'Circuit breaker state per target: 0 closed, 0.5 half-open, 1 open', labelNames: ['target'], registers: [registry] });
   const inFlight = new Gauge({ name: 'heimdall_requests_in_flight', help: 'Requests being served', registers: [registry] });
   const stats = options.cacheStats;
+  const embeddings = options.embeddingCacheStats;
+  const runtime = registerRuntimeMetrics(registry, {
+    caches: () => {
+      const e = embeddings?.();
+      return { decision: stats?.() as CacheStatsSource | undefined, embedding: e?.local, embedding_remote: e?.remote };
+    },
+    ...(options.circuits === undefined ? {} : { circuits: options.circuits }),
+    ...(options.catalogSnapshotAt === undefined ? {} : { catalogSnapshotAt: options.catalogSnapshotAt }),
+  });
+  const timeline = createTrafficTimeline();
+  const routedRequests = new Counter({ name: 'heimdall_routed_requests_total', help: 'Chat requests by chosen model and bucket (explicit: the client named the model)', labelNames: ['model', 'bucket'], registers: [registry] });
+  const baselineUsd = new Counter({ name: 'heimdall_cost_baseline_usd_total', help: "Expected cost had every routed request gone to the artifact's best single model", registers: [registry] });
+  const expectedUsd = new Counter({ name: 'heimdall_cost_expected_usd_total', help: 'Expected cost of the routed requests on the models chosen for them', registers: [registry] });
+  const savedUsd = new Counter({
+    name: 'heimdall_cost_saved_usd_total',
+    help: "Expected cost saved against always using the artifact's best single model (requests where routing chose a pricier model add 0; baseline minus expected is the net)",
+    registers: [registry],
+  });
+  const baseline = options.baseline;
   new Gauge({
     name: 'heimdall_decision_cache_hit_ratio',
     help: 'Decision cache hits over lookups since start',
@@ -95,31 +137,53 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     request(route, status, seconds) {
       child(`rq|${route}|${status}`, () => requests.labels(route, String(status))).inc();
       child(`rs|${route}`, () => requestSeconds.labels(route)).observe(seconds);
+      if (CHAT_ROUTES.has(route)) timeline.request(seconds, status);
     },
     overhead(route, seconds) {
       child(`oh|${route}`, () => overheadSeconds.labels(route)).observe(seconds);
     },
     decision(seconds) {
       decisionSeconds.observe(seconds);
+      if (seconds > 0) timeline.decision(seconds);
     },
     upstream(provider, model, status, seconds) {
       child(`up|${provider}|${model}|${status}`, () => upstreamSeconds.labels(provider, model, status)).observe(seconds);
     },
     fallback(reason) {
       child(`fb|${reason}`, () => fallbacks.labels(reason)).inc();
+      timeline.fallback(reason);
     },
     tokens(model, input, output) {
       if (input > 0) child(`ti|${model}`, () => tokens.labels(model, 'input')).inc(input);
       if (output > 0) child(`to|${model}`, () => tokens.labels(model, 'output')).inc(output);
     },
     cost(model, usd) {
-      if (usd > 0) child(`c|${model}`, () => cost.labels(model)).inc(usd);
+      if (usd > 0) {
+        child(`c|${model}`, () => cost.labels(model)).inc(usd);
+        timeline.cost(usd);
+      }
     },
     circuit(target, state) {
+      runtime.noteCircuit(target);
       circuit.labels(target).set(state === 'open' ? 1 : state === 'half-open' ? 0.5 : 0);
     },
     inFlight(delta) {
       inFlight.inc(delta);
     },
+    routed(plan) {
+      const target = plan.targets[0];
+      if (target === undefined) return;
+      child(`rt|${target.id}|${plan.bucket}`, () => routedRequests.labels(target.id, plan.bucket)).inc();
+      const b = plan.decision === undefined || baseline === undefined ? undefined : baseline(plan.decision, target.id);
+      if (b !== undefined) {
+        baselineUsd.inc(b.baselineUsd);
+        expectedUsd.inc(b.chosenUsd);
+        if (b.baselineUsd > b.chosenUsd) savedUsd.inc(b.baselineUsd - b.chosenUsd);
+      }
+      timeline.routed(target.id, plan.bucket, b?.chosenUsd ?? 0, b?.baselineUsd);
+    },
+    timeline,
+    circuitStates: runtime.circuitStates,
+    close: runtime.close,
   };
 }
