@@ -12,6 +12,7 @@ import { createCredentialResolver, type CredentialResolver } from '../engine/req
 import { createRequestHandler } from '../http/create-request-handler.js';
 import type { GatewayServices } from '../http/gateway-services.js';
 import { createLogger, type GatewayLogger } from '../obs/create-logger.js';
+import { createBaselineCost } from '../obs/baseline-cost.js';
 import { createGatewayMetrics, type GatewayMetrics } from '../obs/gateway-metrics.js';
 import { createProviderWiring, type ProviderWiring } from './create-provider-wiring.js';
 import { createRoutingRuntime, type RoutingRuntime } from './create-routing-runtime.js';
@@ -80,7 +81,15 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   });
   holder.runtime = runtime;
   if (config.metrics.enabled) {
-    metrics = createGatewayMetrics({ cacheStats: runtime.router.cacheStats, ...(options.labels ? { defaultLabels: options.labels } : {}) });
+    const routing = runtime;
+    metrics = createGatewayMetrics({
+      cacheStats: runtime.router.cacheStats,
+      ...(options.labels ? { defaultLabels: options.labels } : {}),
+      embeddingCacheStats: () => routing.embeddingCacheStats(),
+      circuits: breakers,
+      catalogSnapshotAt: () => Date.parse(catalog.snapshotDate),
+      baseline: createBaselineCost({ state: () => routing.state(), artifact: () => routing.artifacts.current() }),
+    });
   }
   const m = metrics;
   const observer: DispatchDeps['observer'] =
@@ -172,6 +181,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     async close() {
       draining = true;
       runtime.close();
+      metrics?.close();
       await wiring.providers.close();
       log.flush();
     },

@@ -35,6 +35,7 @@ export async function handleChat(services: GatewayServices, format: ApiFormat, r
   const creds = services.credentials().resolve(req.headers, ctx.query);
   const plan = services.plan(request, creds);
   services.metrics?.decision(plan.decisionMs / 1000);
+  services.metrics?.routed(plan);
 
   const abort = new AbortController();
   const onClose = (): void => {
