@@ -1,5 +1,6 @@
 import type { ArtifactJson } from '../../src/artifact/artifact-schema.js';
 import { encodeFloat32 } from '../../src/artifact/float32-codec.js';
+import { embedderToJson } from '../../src/artifact/embedder-to-json.js';
 import { parseArtifact } from '../../src/artifact/parse-artifact.js';
 import { buildRouterState, type CatalogFacts, type ModelBinding } from '../../src/core/build-router-state.js';
 import { embedInto } from '../../src/core/embedding/hashed-embedder.js';
@@ -77,17 +78,7 @@ export function buildTestArtifactJson(overrides: Partial<ArtifactJson['router']>
     format: 'heimdall-artifact',
     schema_version: 1,
     version: 'test-artifact-1',
-    embedder: {
-      kind: 'hashed-lsa',
-      dim,
-      buckets: emb.buckets,
-      seed: emb.seed,
-      word_bigrams: emb.wordBigrams,
-      char_trigrams: emb.charTrigrams,
-      max_chars: emb.maxChars,
-      idf: encodeFloat32(emb.idf),
-      projection: encodeFloat32(emb.projection),
-    },
+    embedder: embedderToJson(emb),
     clusters: { k, centroids: encodeFloat32(centroids) },
     models: TEST_MODELS.map((m) => ({ name: m.name, input_per_mtok: m.input, output_per_mtok: m.output, context_window_tokens: m.ctx, quality: [...m.quality] })),
     buckets: { cheap: ['small'], mid: ['small', 'medium'], hard: ['small', 'medium', 'large'] },

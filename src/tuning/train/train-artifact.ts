@@ -5,6 +5,7 @@ import { compileFeatureSchema, defaultFeatureNames } from '../../core/triage/fea
 import { parseArtifact } from '../../artifact/parse-artifact.js';
 import type { ArtifactJson } from '../../artifact/artifact-schema.js';
 import { encodeFloat32 } from '../../artifact/float32-codec.js';
+import { embedderToJson } from '../../artifact/embedder-to-json.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { DatasetRecord, PriceTable } from '../dataset/dataset-record.js';
 import { fitHashedEmbedder } from '../embedder/fit-hashed-embedder.js';
@@ -240,17 +241,7 @@ export function trainArtifact(
     const body: Omit<ArtifactJson, 'version'> = {
       format: 'heimdall-artifact',
       schema_version: 1,
-      embedder: {
-        kind: 'hashed-lsa',
-        dim,
-        buckets: emb.buckets,
-        seed: emb.seed,
-        word_bigrams: emb.wordBigrams,
-        char_trigrams: emb.charTrigrams,
-        max_chars: emb.maxChars,
-        idf: encodeFloat32(emb.idf),
-        projection: encodeFloat32(emb.projection),
-      },
+      embedder: embedderToJson(emb),
       clusters: { k, centroids: encodeFloat32(km.centroids) },
       models: models.map((m, mi) => ({
         name: m,
