@@ -1,19 +1,31 @@
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bundledArtifactPath } from '../artifact/load-artifact.js';
 import { createApiKeyAuthenticator } from '../auth/api-key-authenticator.js';
 import { loadBundledCatalog } from '../catalog/load-bundled-catalog.js';
 import type { ModelCatalog } from '../catalog/model-catalog.js';
+import { createCatalogSync, loadStoredCatalog, type CatalogRefreshReport, type CatalogSync } from '../catalog/sync/catalog-sync.js';
+import { catalogSources } from '../cli/commands/catalog.js';
 import type { Config } from '../config/config-schema.js';
-import { createCircuitBreakers, type CircuitBreakers } from '../engine/circuit-breaker.js';
-import { createClientCooldowns } from '../engine/client-cooldowns.js';
+import { createCanarySelector } from '../engine/canary.js';
+import type { CircuitBreakers } from '../engine/circuit-breaker.js';
 import type { DispatchDeps } from '../engine/dispatch.js';
+import { decideWithFloor } from '../engine/sessions.js';
 import { createLatencyStats, type LatencyStats } from '../engine/latency-stats.js';
 import { planRequest } from '../engine/plan-request.js';
 import { createCredentialResolver, type CredentialResolver } from '../engine/request-credentials.js';
 import { createRequestHandler } from '../http/create-request-handler.js';
-import type { GatewayServices } from '../http/gateway-services.js';
+import type { GatewayServices, PlanHints } from '../http/gateway-services.js';
+import { recordFeedback } from '../logs/record-feedback.js';
 import { createLogger, type GatewayLogger } from '../obs/create-logger.js';
 import { createBaselineCost } from '../obs/baseline-cost.js';
 import { createGatewayMetrics, type GatewayMetrics } from '../obs/gateway-metrics.js';
+import { createSharedDecisionCache } from '../state/shared-decision-cache.js';
+import type { GatewaySharedState } from '../state/create-shared-state.js';
+import { createStoreArtifactSource } from '../registry/artifact-registry.js';
+import type { Store } from '../store/store.js';
+import { createOperations, scheduledCatalogSources, type Operations } from './create-operations.js';
+import { registerOperationsMetrics } from './operations-metrics.js';
 import { createProviderWiring, type ProviderWiring } from './create-provider-wiring.js';
 import { createRoutingRuntime, type RoutingRuntime } from './create-routing-runtime.js';
 import { warmUp } from './warm-up.js';
@@ -26,6 +38,10 @@ export interface GatewayOptions {
   readonly circuit?: { readonly failureThreshold?: number; readonly coolOffMs?: number };
   /** Static log and metric labels (the cluster worker id). */
   readonly labels?: Readonly<Record<string, string>>;
+  /** A store to use instead of opening `storage.url` (not closed by the gateway); `null` runs without one. */
+  readonly store?: Store | null;
+  /** Shared state to use instead of `redis.url` (not closed by the gateway). */
+  readonly sharedState?: GatewaySharedState;
 }
 
 /** A gateway: the request handler plus what it runs on. */
@@ -36,6 +52,18 @@ export interface Gateway {
   readonly breakers: CircuitBreakers;
   readonly latency: LatencyStats;
   readonly log: GatewayLogger;
+  /** Store, shared state, decision log, limiter, sessions. */
+  readonly operations: Operations;
+  /** The runtime serving the canary artifact (`artifact.canary`), if any. */
+  readonly canary: RoutingRuntime | undefined;
+  /** The catalog in service (bundled, with the stored refreshes over it). */
+  catalog(): ModelCatalog;
+  /**
+   * Downloads the providers' model lists now (those with a configured key) and, when prices or
+   * limits moved, rebuilds the routing state so costs are recomputed without a restart.
+   * Resolves undefined when no provider key is configured (nothing to refresh).
+   */
+  refreshCatalog(): Promise<CatalogRefreshReport | undefined>;
   /** Swaps in a new configuration (routing state, keys, providers); throws and keeps the old one if invalid. */
   applyConfig(next: Config): void;
   /** Runs the warm-up (if not done) and marks the gateway ready. */
@@ -59,27 +87,74 @@ interface Wiring {
  * and logs. Needs no API keys to start; requests then fail clearly until a key is configured or sent.
  */
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
-  const catalog = options.catalog ?? loadBundledCatalog();
+  const bundled = options.catalog ?? loadBundledCatalog();
   const log = options.logger ?? createLogger({ level: config.logging.level, ...(options.labels ? { base: options.labels } : {}) });
   const latency = createLatencyStats();
-  const cooldowns = createClientCooldowns();
   let metrics: GatewayMetrics | undefined;
-  const breakers = createCircuitBreakers({
-    failureThreshold: options.circuit?.failureThreshold ?? 5,
-    coolOffMs: options.circuit?.coolOffMs ?? 30_000,
-    onStateChange: (key, state) => {
+  // The limiter reads the limits of the config in service: `wiring` is assigned below, before any request.
+  const ops = await createOperations(config, () => wiring.config, {
+    log,
+    ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.sharedState === undefined ? {} : { sharedState: options.sharedState }),
+    ...(options.circuit === undefined ? {} : { circuit: options.circuit }),
+    onCircuitChange: (key, state) => {
       metrics?.circuit(key, state);
       log.warn({ target: key, state }, 'circuit breaker changed state');
     },
   });
-  // The runtime's latency source needs the runtime's own state: filled in right after creation.
-  const holder: { runtime?: RoutingRuntime } = {};
-  const runtime = await createRoutingRuntime(config, {
-    catalog,
-    log: (level, message, fields) => log[level](fields ?? {}, message),
-    observed: () => (holder.runtime === undefined ? undefined : latency.observed(holder.runtime.state())),
-  });
-  holder.runtime = runtime;
+  const { breakers, cooldowns, store } = ops;
+  let catalog = bundled;
+  let catalogSync: CatalogSync | undefined;
+  let catalogRefreshedAt: number | undefined;
+  let catalogTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const holder: { runtime?: RoutingRuntime; canary?: RoutingRuntime } = {};
+  let runtime: RoutingRuntime;
+  let canary: RoutingRuntime | undefined;
+  try {
+    if (store !== undefined) {
+      // Refreshes stored by `heimdall catalog refresh` or another replica: no network here.
+      catalog = await loadStoredCatalog(store, bundled);
+      const sources = scheduledCatalogSources(config, catalogSources);
+      if (sources.length > 0) {
+        catalogSync = createCatalogSync({
+          store,
+          bundled,
+          sources,
+          intervalMs: 0,
+          threshold: config.catalog_sync.change_threshold,
+          onError: (provider, err) => log.warn({ provider, err: err.message }, 'catalog refresh failed; keeping the stored figures'),
+        });
+      }
+    }
+    const artifactSource =
+      config.artifact.registry === true && store !== undefined
+        ? createStoreArtifactSource(store, { description: store.description, fallback: () => readFileSync(config.artifact.path ?? bundledArtifactPath(), 'utf8') })
+        : undefined;
+    const sharedCache = ops.redis && config.embedding.kind === 'remote' ? createSharedDecisionCache(ops.shared.kv, { ttlMs: config.cache.decisions.ttl }) : undefined;
+    // The runtime's latency source needs the runtime's own state: filled in right after creation.
+    runtime = await createRoutingRuntime(config, {
+      catalog,
+      log: (level, message, fields) => log[level](fields ?? {}, message),
+      observed: () => (holder.runtime === undefined ? undefined : latency.observed(holder.runtime.state())),
+      ...(artifactSource === undefined ? {} : { source: artifactSource }),
+      ...(sharedCache === undefined ? {} : { sharedCache }),
+    });
+    holder.runtime = runtime;
+    if (config.artifact.canary !== undefined) {
+      canary = await createRoutingRuntime(canaryConfig(config), {
+        catalog,
+        log: (level, message, fields) => log[level]({ ...fields, canary: true }, message),
+        observed: () => (holder.canary === undefined ? undefined : latency.observed(holder.canary.state())),
+      });
+      holder.canary = canary;
+      log.info({ artifact: canary.state().version, percent: config.artifact.canary.percent }, 'canary artifact loaded');
+    }
+  } catch (err) {
+    await ops.close();
+    throw err;
+  }
+  const selector = config.artifact.canary === undefined ? undefined : createCanarySelector({ percent: config.artifact.canary.percent });
   if (config.metrics.enabled) {
     const routing = runtime;
     metrics = createGatewayMetrics({
@@ -90,6 +165,50 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       catalogSnapshotAt: () => Date.parse(catalog.snapshotDate),
       baseline: createBaselineCost({ state: () => routing.state(), artifact: () => routing.artifacts.current() }),
     });
+    registerOperationsMetrics(metrics.registry, {
+      ...(ops.decisionLog === undefined ? {} : { decisionLog: ops.decisionLog.stats }),
+      ...(ops.redis ? { sharedState: ops.shared.health } : {}),
+      ...(catalogSync === undefined ? {} : { catalogRefreshedAt: () => catalogRefreshedAt }),
+    });
+  }
+  const applyCatalog = (next: ModelCatalog): void => {
+    try {
+      runtime.applyCatalog(next);
+      canary?.applyCatalog(next);
+      catalog = next;
+      log.info({ models: next.list().length }, 'catalog changed; routing costs recomputed');
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'refreshed catalog rejected; keeping the previous one');
+    }
+  };
+  const refreshCatalog = async (): Promise<CatalogRefreshReport | undefined> => {
+    if (catalogSync === undefined) return undefined;
+    const report = await catalogSync.refresh();
+    if (report.providers.some((p) => p.ok)) catalogRefreshedAt = report.at;
+    for (const c of report.changes) log.info({ model: c.modelId, field: c.field, from: c.oldValue, to: c.newValue }, 'catalog change');
+    if (report.catalog !== catalog && report.providers.some((p) => p.ok && (p.added.length > 0 || p.updated.length > 0))) applyCatalog(report.catalog);
+    return report;
+  };
+  if (catalogSync !== undefined && config.catalog_sync.refresh > 0) {
+    const every = config.catalog_sync.refresh;
+    const tick = (): void => void refreshCatalog().catch((err: unknown) => log.warn({ err: String(err) }, 'catalog refresh failed'));
+    // Never at start (no network while starting, and replicas restarting together do not all download the lists):
+    // the first refresh comes when the stored figures are one period old, and at least a few minutes after start.
+    const schedule = (delayMs: number): void => {
+      catalogTimer = setTimeout(() => {
+        tick();
+        schedule(every);
+      }, delayMs);
+      catalogTimer.unref();
+    };
+    void store
+      ?.catalog.listRefreshes()
+      .then((rs) => {
+        const last = Math.max(0, ...rs.filter((r) => r.ok).map((r) => r.refreshedAt));
+        if (last > 0) catalogRefreshedAt = last;
+        if (!closed) schedule(Math.max(CATALOG_FIRST_REFRESH_MS, last + every - Date.now()));
+      })
+      .catch(() => undefined);
   }
   const m = metrics;
   const observer: DispatchDeps['observer'] =
@@ -141,13 +260,30 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     catalog,
     config: () => wiring.config,
     credentials: () => wiring.credentials,
-    plan: (request, creds) => planRequest({ router: runtime.router, state: runtime.state, catalog, models: () => wiring.config.models }, request, creds),
+    plan: (request, creds, hints?: PlanHints) => {
+      let rt = runtime;
+      if (canary !== undefined && selector !== undefined) {
+        const sticky = hints?.sessionId ?? (creds.principal.anonymous ? request.user : creds.principal.name) ?? hints?.requestId;
+        if (sticky !== undefined && selector.inCanary(sticky)) rt = canary;
+      }
+      const floor = hints?.floor;
+      const router = floor === undefined ? rt.router : { ...rt.router, decide: decideWithFloor(rt.router, floor) };
+      return planRequest({ router, state: rt.state, catalog, models: () => wiring.config.models }, request, creds);
+    },
     dispatchDeps: () => wiring.deps,
     aliases: aliasNames,
     artifactVersion: () => runtime.state().version,
     isReady: () => ready,
     isDraining: () => draining,
+    ops: {
+      ...(ops.decisionLog === undefined ? {} : { decisionLog: ops.decisionLog }),
+      limiter: ops.limiter,
+      ...(ops.sessions === undefined ? {} : { sessions: ops.sessions }),
+      ...(store === undefined || ops.decisionLog === undefined ? {} : { feedback: (body: unknown) => recordFeedback(store, body, { logger: ops.decisionLog as NonNullable<typeof ops.decisionLog> }) }),
+    },
   };
+  // The catalog is swapped by refreshes; readers get the one in service.
+  Object.defineProperty(services, 'catalog', { get: () => catalog, enumerable: true });
 
   return {
     handler: createRequestHandler(services),
@@ -156,10 +292,15 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     breakers,
     latency,
     log,
+    operations: ops,
+    canary,
+    catalog: () => catalog,
+    refreshCatalog,
     applyConfig(next) {
       const nextWiring = wire(next);
       try {
         runtime.applyConfig(next);
+        if (next.artifact.canary !== undefined) canary?.applyConfig(canaryConfig(next));
       } catch (err) {
         void nextWiring.providers.close();
         throw err;
@@ -181,9 +322,26 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     async close() {
       draining = true;
       runtime.close();
+      canary?.close();
       metrics?.close();
+      catalogSync?.close();
+      closed = true;
+      if (catalogTimer !== undefined) clearTimeout(catalogTimer);
       await wiring.providers.close();
+      // Last: the decision records of the requests just drained are written before the store closes.
+      await ops.close();
       log.flush();
     },
   };
+}
+
+/** Earliest scheduled catalog refresh after start. */
+const CATALOG_FIRST_REFRESH_MS = 5 * 60_000;
+
+/** The config the canary runtime serves: the candidate artifact file, everything else as configured. */
+function canaryConfig(config: Config): Config {
+  const canary = config.artifact.canary;
+  if (canary === undefined) return config;
+  const { url: _url, registry: _registry, canary: _canary, ...artifact } = config.artifact;
+  return { ...config, artifact: { ...artifact, path: canary.path } };
 }

@@ -1,4 +1,4 @@
-import { createArtifactStore, type ArtifactStore } from '../artifact/artifact-store.js';
+import { createArtifactStore, type ArtifactSource, type ArtifactStore } from '../artifact/artifact-store.js';
 import { bundledArtifactPath } from '../artifact/load-artifact.js';
 import type { ModelCatalog } from '../catalog/model-catalog.js';
 import { buildRouterState, type RouterOverrides } from '../core/build-router-state.js';
@@ -6,7 +6,7 @@ import type { RoutePolicy } from '../core/route.js';
 import type { ParsedArtifact } from '../core/router-artifact.js';
 import type { RouterState } from '../core/router-state.js';
 import type { Config } from '../config/config-schema.js';
-import { createRouter, type HeimdallRouter } from '../engine/create-router.js';
+import { createRouter, type DecisionCacheBackend, type HeimdallRouter } from '../engine/create-router.js';
 import { createCachedAsyncEmbedder, createCachedEmbedder, type EmbeddingCacheStats } from '../engine/cached-embedder.js';
 import { createHashedEmbedder } from '../core/embedding/hashed-embedder.js';
 import { windowTextKey } from '../core/hash/text-key.js';
@@ -24,6 +24,8 @@ export interface RoutingRuntime {
   readonly artifacts: ArtifactStore;
   /** Rebuilds the state for a new config (same artifact); throws and keeps the old one if invalid. */
   applyConfig(config: Config): void;
+  /** Rebuilds the state with new catalog prices and limits (a catalog refresh); throws and keeps the old one if invalid. */
+  applyCatalog(catalog: ModelCatalog): void;
   /** Hit/miss counters of the embedding cache in service (local, and remote when configured). */
   embeddingCacheStats(): { local: EmbeddingCacheStats; remote?: EmbeddingCacheStats };
   close(): void;
@@ -36,6 +38,10 @@ export interface RoutingRuntimeOptions {
   readonly observed?: () => ObservedStats | undefined;
   /** Needed when `embedding.kind` is `remote`. */
   readonly httpClient?: HttpClient;
+  /** Where the artifact comes from instead of `artifact.url` / `artifact.path` (the artifact registry). */
+  readonly source?: ArtifactSource;
+  /** Second-level decision cache shared by replicas (consulted by `decideAsync` only). */
+  readonly sharedCache?: DecisionCacheBackend;
 }
 
 /**
@@ -46,13 +52,14 @@ export interface RoutingRuntimeOptions {
 export async function createRoutingRuntime(config: Config, options: RoutingRuntimeOptions): Promise<RoutingRuntime> {
   const log = options.log ?? (() => {});
   let cfg = config;
+  let catalog = options.catalog;
   let state: RouterState | undefined;
   const artifacts = await createArtifactStore({
-    source: cfg.artifact.url ? { kind: 'url', url: cfg.artifact.url } : { kind: 'file', path: cfg.artifact.path ?? bundledArtifactPath() },
+    source: options.source ?? (cfg.artifact.url ? { kind: 'url', url: cfg.artifact.url } : { kind: 'file', path: cfg.artifact.path ?? bundledArtifactPath() }),
     reloadSeconds: cfg.artifact.reload_seconds,
     onChange: (a) => {
       try {
-        state = routerStateFromConfig(a, cfg, options.catalog);
+        state = routerStateFromConfig(a, cfg, catalog);
         log('info', 'artifact reloaded', { version: a.version });
       } catch (err) {
         log('error', 'new artifact rejected; keeping the previous one', { error: (err as Error).message });
@@ -60,7 +67,7 @@ export async function createRoutingRuntime(config: Config, options: RoutingRunti
     },
     onError: (err) => log('error', 'artifact reload failed; keeping the previous one', { error: err.message }),
   });
-  state = routerStateFromConfig(artifacts.current(), cfg, options.catalog);
+  state = routerStateFromConfig(artifacts.current(), cfg, catalog);
   let aliases = aliasPolicies(cfg);
   const remoteCfg = cfg.embedding.kind === 'remote' ? cfg.embedding.remote : undefined;
   const remote =
@@ -82,6 +89,7 @@ export async function createRoutingRuntime(config: Config, options: RoutingRunti
     cache: { enabled: cfg.cache.decisions.enabled, maxEntries: Math.max(1, cfg.cache.decisions.max_entries), ttlMs: cfg.cache.decisions.ttl },
     aliases: () => aliases,
     ...(options.observed ? { observed: options.observed } : {}),
+    ...(options.sharedCache ? { sharedCache: options.sharedCache } : {}),
     ...(remote ? { remoteEmbedder: remote, onEmbedderFallback: (e: unknown) => log('warn', 'remote embedder failed; used the local one', { error: (e as Error).message }) } : {}),
   });
   return {
@@ -89,10 +97,16 @@ export async function createRoutingRuntime(config: Config, options: RoutingRunti
     state: () => state as RouterState,
     artifacts,
     applyConfig(next) {
-      const s = routerStateFromConfig(artifacts.current(), next, options.catalog);
+      const s = routerStateFromConfig(artifacts.current(), next, catalog);
       cfg = next;
       aliases = aliasPolicies(next);
       state = s;
+    },
+    applyCatalog(next) {
+      state = routerStateFromConfig(artifacts.current(), cfg, next);
+      catalog = next;
+      // Same artifact version, new costs: cached decisions would keep the old prices until their TTL.
+      router.clearCache();
     },
     embeddingCacheStats: () => {
       const local = (state?.embedder as Partial<{ stats(): EmbeddingCacheStats }> | undefined)?.stats?.() ?? { hits: 0, misses: 0, size: 0, evictions: 0 };

@@ -54,6 +54,8 @@ export interface HeimdallRouter extends Plugin {
   /** Like `decide`, but embeds with the remote embedder when one is configured. */
   decideAsync(request: ChatRequest, options: DecideOptions & { signal?: AbortSignal }): Promise<RoutingDecision>;
   readonly cacheStats: () => { hits: number; misses: number; size: number; evictions: number };
+  /** Forgets every cached decision (the state changed under the same artifact version: new prices or config). */
+  clearCache(): void;
 }
 
 /**
@@ -170,6 +172,7 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
     decide,
     decideAsync,
     cacheStats: () => ({ hits: cache.hits, misses: cache.misses, size: cache.size, evictions: cache.evictions }),
+    clearCache: () => cache.clear(),
     async preHook(request: ChatRequest, context: HookContext): Promise<PreHookResult> {
       if (!isRouted(request.model)) return { kind: 'continue' };
       try {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { estimateCostUsd } from '../catalog/estimate-cost.js';
 import { dispatchGenerate, dispatchStream, type DispatchInput, type DispatchOutcome } from '../engine/dispatch.js';
+import { sessionIdOf } from '../engine/sessions.js';
 import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
 import { parseAnthropicMessagesRequest } from '../request/parse-anthropic-messages-request.js';
 import { parseOpenAIChatRequest } from '../request/parse-openai-chat-request.js';
@@ -14,6 +15,7 @@ import { toOpenAIChatCompletion } from '../wire/to-openai-chat-completion.js';
 import type { GatewayServices, RequestContext } from './gateway-services.js';
 import { createDeadlines } from './deadlines.js';
 import { readJsonBody } from './read-json-body.js';
+import { startAccounting, type RequestSession } from './request-accounting.js';
 import { sendJson, writeChunk } from './send.js';
 import { transparencyHeaders } from './transparency-headers.js';
 
@@ -33,9 +35,12 @@ export async function handleChat(services: GatewayServices, format: ApiFormat, r
   const request = format === 'openai' ? parseOpenAIChatRequest(body) : parseAnthropicMessagesRequest(body);
   ctx.model = request.model;
   const creds = services.credentials().resolve(req.headers, ctx.query);
-  const plan = services.plan(request, creds);
+  const session = await sessionOf(services, req, request);
+  const plan = services.plan(request, creds, session === undefined ? { requestId: ctx.requestId } : { sessionId: session.id, requestId: ctx.requestId, ...(session.floor === undefined ? {} : { floor: session.floor }) });
   services.metrics?.decision(plan.decisionMs / 1000);
   services.metrics?.routed(plan);
+  const accounting = startAccounting(services, ctx, request, creds.principal, plan, session);
+  if (accounting !== undefined) await accounting.reserve();
 
   const abort = new AbortController();
   const onClose = (): void => {
@@ -50,9 +55,14 @@ export async function handleChat(services: GatewayServices, format: ApiFormat, r
     signal: abort.signal,
     headers: forwardedHeaders(req, ctx.requestId),
   };
+  let done: DispatchOutcome | undefined;
+  let usage: Usage | undefined;
+  let failure: unknown;
   try {
     if (!request.stream) {
       const outcome = await dispatchGenerate(services.dispatchDeps(), input);
+      done = outcome;
+      usage = outcome.response.usage;
       ctx.upstreamMs = outcome.upstreamMs;
       note(ctx, outcome);
       const r = outcome.response;
@@ -65,12 +75,27 @@ export async function handleChat(services: GatewayServices, format: ApiFormat, r
       return;
     }
     const outcome = await dispatchStream(services.dispatchDeps(), input);
+    done = outcome;
     note(ctx, outcome);
-    await pipeStream(services, format, request, res, ctx, transparencyHeaders(plan, outcome), outcome);
+    usage = await pipeStream(services, format, request, res, ctx, transparencyHeaders(plan, outcome), outcome);
+  } catch (err) {
+    failure = err;
+    throw err;
   } finally {
     cancelDeadline();
     res.off('close', onClose);
+    accounting?.end(done, usage, failure);
   }
+}
+
+/** The request's session and the tier it reached so far (only when sessions are on and the client names one). */
+async function sessionOf(services: GatewayServices, req: IncomingMessage, request: ChatRequest): Promise<RequestSession | undefined> {
+  const sessions = services.ops?.sessions;
+  if (sessions === undefined) return undefined;
+  const id = sessionIdOf(req.headers['x-session-id'], request);
+  if (id === undefined) return undefined;
+  const floor = await sessions.floor(id);
+  return floor === undefined ? { id } : { id, floor };
 }
 
 function note(ctx: RequestContext, outcome: DispatchOutcome): void {
@@ -87,7 +112,7 @@ async function pipeStream(
   ctx: RequestContext,
   headers: Record<string, string>,
   outcome: Awaited<ReturnType<typeof dispatchStream>>,
-): Promise<void> {
+): Promise<Usage | undefined> {
   const model = startModel(outcome.head) ?? outcome.target.providerModel;
   const encoder: StreamEncoder =
     format === 'openai'
@@ -127,6 +152,7 @@ async function pipeStream(
     if (!res.writableEnded) res.end();
   }
   if (usage !== undefined) account(services, outcome, usage);
+  return usage;
 }
 
 function startModel(head: ReadonlyArray<StreamPart>): string | undefined {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { castToError, GatewayError, isGatewayError } from '../errors/gateway-error.js';
 import { handleChat } from './chat-handler.js';
+import { handleFeedback } from './feedback-handler.js';
 import type { GatewayServices, RequestContext } from './gateway-services.js';
 import { handleModels } from './models-handler.js';
 import { handleRoute } from './route-handler.js';
@@ -23,6 +24,7 @@ const ROUTES: Readonly<Record<string, Route>> = {
   '/v1/chat/completions': { name: 'chat_completions', method: 'POST', dialect: 'openai', chat: true, handle: (s, q, r, c) => handleChat(s, 'openai', q, r, c) },
   '/v1/messages': { name: 'messages', method: 'POST', dialect: 'anthropic', chat: true, handle: (s, q, r, c) => handleChat(s, 'anthropic', q, r, c) },
   '/v1/route': { name: 'route', method: 'POST', dialect: 'openai', chat: false, handle: handleRoute },
+  '/v1/feedback': { name: 'feedback', method: 'POST', dialect: 'openai', chat: false, handle: handleFeedback },
   '/v1/models': { name: 'models', method: 'GET', dialect: 'openai', chat: false, handle: (s, _q, r) => handleModels(s, r) },
   '/health': { name: 'health', method: 'GET', dialect: 'openai', chat: false, handle: (_s, _q, r) => sendJson(r, 200, { status: 'ok' }) },
   '/ready': { name: 'ready', method: 'GET', dialect: 'openai', chat: false, handle: ready },
