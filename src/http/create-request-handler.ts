@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { castToError, GatewayError, isGatewayError } from '../errors/gateway-error.js';
 import { handleChat } from './chat-handler.js';
+import { handleDashboard, handleDashboardData } from './dashboard/dashboard-handler.js';
 import { handleFeedback } from './feedback-handler.js';
 import type { GatewayServices, RequestContext } from './gateway-services.js';
 import { handleModels } from './models-handler.js';
@@ -29,6 +30,8 @@ const ROUTES: Readonly<Record<string, Route>> = {
   '/health': { name: 'health', method: 'GET', dialect: 'openai', chat: false, handle: (_s, _q, r) => sendJson(r, 200, { status: 'ok' }) },
   '/ready': { name: 'ready', method: 'GET', dialect: 'openai', chat: false, handle: ready },
   '/metrics': { name: 'metrics', method: 'GET', dialect: 'openai', chat: false, handle: metrics },
+  '/dashboard': { name: 'dashboard', method: 'GET', dialect: 'openai', chat: false, handle: handleDashboard },
+  '/dashboard/data': { name: 'dashboard_data', method: 'GET', dialect: 'openai', chat: false, handle: handleDashboardData },
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -113,7 +116,7 @@ function finish(services: GatewayServices, route: string, ctx: RequestContext, r
     m.request(route, status, totalMs / 1000);
     if (chat && ctx.upstreamMs > 0) m.overhead(route, Math.max(0, totalMs - ctx.upstreamMs) / 1000);
   }
-  if (route === 'health' || route === 'ready' || route === 'metrics') return;
+  if (route === 'health' || route === 'ready' || route === 'metrics' || route === 'dashboard_data') return;
   const log = services.log;
   if (status >= 500) log.warn(accessLine(route, ctx, status, totalMs), 'request failed');
   else if (log.isLevelEnabled('info')) log.info(accessLine(route, ctx, status, totalMs), 'request');
