@@ -120,3 +120,24 @@ describe('runtime metrics on /metrics', () => {
     expect(age).toBeCloseTo((Date.now() - Date.parse(gw.gateway.services.catalog.snapshotDate)) / 1000, -2);
   });
 });
+
+describe('with metrics disabled', () => {
+  it('answers /metrics, /dashboard and /dashboard/data with a clear 404', async () => {
+    const off = await startTestGateway({
+      models: Object.fromEntries(Object.entries(MODELS).map(([name, model]) => [name, { provider: 'openai', model }])),
+      providers: { openai: { api_key: 'sk-proj-configured', base_url: `${upstream.url}/v1` } },
+      metrics: { enabled: false },
+    });
+    try {
+      const served = await fetch(`${off.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'hello' }] }) });
+      expect(served.status).toBe(200);
+      for (const path of ['/metrics', '/dashboard', '/dashboard/data']) {
+        const res = await fetch(`${off.url}${path}`);
+        expect(res.status).toBe(404);
+        expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/metrics\.enabled: false/);
+      }
+    } finally {
+      await off.close();
+    }
+  });
+});
