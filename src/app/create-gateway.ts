@@ -91,9 +91,13 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const log = options.logger ?? createLogger({ level: config.logging.level, ...(options.labels ? { base: options.labels } : {}) });
   const latency = createLatencyStats();
   let metrics: GatewayMetrics | undefined;
+  const holder: { runtime?: RoutingRuntime; canary?: RoutingRuntime } = {};
   // The limiter reads the limits of the config in service: `wiring` is assigned below, before any request.
   const ops = await createOperations(config, () => wiring.config, {
     log,
+    // The state's embedder caches by text: the vector the decision just used is a cache hit here.
+    embed: (text) => holder.runtime?.state().embedder.embed(text),
+    catalog: () => catalog,
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.sharedState === undefined ? {} : { sharedState: options.sharedState }),
     ...(options.circuit === undefined ? {} : { circuit: options.circuit }),
@@ -108,7 +112,6 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   let catalogRefreshedAt: number | undefined;
   let catalogTimer: NodeJS.Timeout | undefined;
   let closed = false;
-  const holder: { runtime?: RoutingRuntime; canary?: RoutingRuntime } = {};
   let runtime: RoutingRuntime;
   let canary: RoutingRuntime | undefined;
   try {

@@ -1,4 +1,5 @@
 import type { ModelListSource } from '../catalog/sync/fetch-model-list.js';
+import type { ModelCatalog } from '../catalog/model-catalog.js';
 import type { Config } from '../config/config-schema.js';
 import { createCircuitBreakers, type CircuitBreakers, type CircuitState } from '../engine/circuit-breaker.js';
 import { createClientCooldowns, type ClientCooldowns } from '../engine/client-cooldowns.js';
@@ -22,6 +23,10 @@ export interface OperationsOptions {
   readonly log: GatewayLogger;
   readonly circuit?: { readonly failureThreshold?: number; readonly coolOffMs?: number };
   readonly onCircuitChange?: (key: string, state: CircuitState) => void;
+  /** The router's embedder, so decision records keep the routing text's embedding (computed at flush, off the request path). */
+  readonly embed?: (text: string) => Float32Array | undefined;
+  /** Prices usage for records whose cost the request path did not compute. */
+  readonly catalog?: () => ModelCatalog;
 }
 
 /** The gateway's operational machinery: durable store, shared state and what is built on them. */
@@ -108,6 +113,8 @@ export async function createOperations(config: Config, getConfig: () => Config, 
           flushMs: config.decision_log.flush,
           maxQueue: config.decision_log.max_queue,
           storePrompts: config.logging.store_prompts,
+          ...(options.embed === undefined ? {} : { embed: options.embed }),
+          ...(options.catalog === undefined ? {} : { catalog: options.catalog }),
           onError: (err) => log.warn({ err: err.message, storage: store.description }, 'decision log flush failed; records stay queued'),
         })
       : undefined;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { estimateCostUsd } from '../catalog/estimate-cost.js';
 import { dispatchGenerate, dispatchStream, type DispatchInput, type DispatchOutcome } from '../engine/dispatch.js';
-import { sessionIdOf } from '../engine/sessions.js';
+import { sessionIdOf, type SessionTracker } from '../engine/sessions.js';
 import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
 import { parseAnthropicMessagesRequest } from '../request/parse-anthropic-messages-request.js';
 import { parseOpenAIChatRequest } from '../request/parse-openai-chat-request.js';
@@ -35,12 +35,15 @@ export async function handleChat(services: GatewayServices, format: ApiFormat, r
   const request = format === 'openai' ? parseOpenAIChatRequest(body) : parseAnthropicMessagesRequest(body);
   ctx.model = request.model;
   const creds = services.credentials().resolve(req.headers, ctx.query);
-  const session = await sessionOf(services, req, request);
+  const sessions = services.ops?.sessions;
+  const sessionId = sessions === undefined ? undefined : sessionIdOf(req.headers['x-session-id'], request);
+  const session = sessions === undefined || sessionId === undefined ? undefined : await sessionOf(sessions, sessionId);
   const plan = services.plan(request, creds, session === undefined ? { requestId: ctx.requestId } : { sessionId: session.id, requestId: ctx.requestId, ...(session.floor === undefined ? {} : { floor: session.floor }) });
   services.metrics?.decision(plan.decisionMs / 1000);
   services.metrics?.routed(plan);
   const accounting = startAccounting(services, ctx, request, creds.principal, plan, session);
-  if (accounting !== undefined) await accounting.reserve();
+  const reserving = accounting?.reserve();
+  if (reserving !== undefined) await reserving;
 
   const abort = new AbortController();
   const onClose = (): void => {
@@ -88,12 +91,8 @@ export async function handleChat(services: GatewayServices, format: ApiFormat, r
   }
 }
 
-/** The request's session and the tier it reached so far (only when sessions are on and the client names one). */
-async function sessionOf(services: GatewayServices, req: IncomingMessage, request: ChatRequest): Promise<RequestSession | undefined> {
-  const sessions = services.ops?.sessions;
-  if (sessions === undefined) return undefined;
-  const id = sessionIdOf(req.headers['x-session-id'], request);
-  if (id === undefined) return undefined;
+/** The session and the tier it reached so far. */
+async function sessionOf(sessions: SessionTracker, id: string): Promise<RequestSession> {
   const floor = await sessions.floor(id);
   return floor === undefined ? { id } : { id, floor };
 }

@@ -17,8 +17,11 @@ export interface RequestSession {
 
 /** Bookkeeping around one chat request: limits before the call; logs, settlement and session after it. */
 export interface RequestAccounting {
-  /** Reserves the key's limits. @throws GatewayError 429 (`policy_rate_limited`, `policy_budget_exceeded`); the refusal is logged. */
-  reserve(): Promise<void>;
+  /**
+   * Reserves the key's limits; undefined (nothing to wait for) when the key has none.
+   * @throws GatewayError 429 (`policy_rate_limited`, `policy_budget_exceeded`); the refusal is logged.
+   */
+  reserve(): Promise<void> | undefined;
   /** Called exactly once when the answer (or the stream) ended, with what is known. Never throws, never waits. */
   end(outcome: DispatchOutcome | undefined, usage: Usage | undefined, failure: unknown): void;
 }
@@ -78,15 +81,18 @@ export function startAccounting(
   };
 
   return {
-    async reserve() {
-      if (keyName === undefined || limiter === undefined) return;
-      try {
-        reservation = await limiter.reserve(keyName, estimateRequest(request, plan.decision));
-      } catch (err) {
-        ended = true;
-        write(undefined, undefined, undefined, isGatewayError(err) ? err.code : 'gateway_internal');
-        throw err;
-      }
+    reserve() {
+      if (keyName === undefined || limiter === undefined) return undefined;
+      return limiter.reserve(keyName, estimateRequest(request, plan.decision)).then(
+        (r) => {
+          reservation = r;
+        },
+        (err: unknown) => {
+          ended = true;
+          write(undefined, undefined, undefined, isGatewayError(err) ? err.code : 'gateway_internal');
+          throw err;
+        },
+      );
     },
     end(outcome, usage, failure) {
       if (ended) return;

@@ -94,6 +94,8 @@ describe('decision logs', () => {
       expect(json?.promptHash).toMatch(/^[0-9a-f]{64}$/);
       expect(json?.prompt).toBeUndefined();
       expect(json?.features).toBeDefined();
+      // The routing text's embedding (base64 float32) so the record can be trained on without the prompt.
+      expect(Buffer.from(json?.embedding ?? '', 'base64').length).toBe(4 * gw.gateway.routing.state().dim);
 
       expect(await record(store, 'req-stream-1')).toMatchObject({ routed: true, status: 'ok', outputTokens: 2 });
       const err = await record(store, 'req-fail-1');
