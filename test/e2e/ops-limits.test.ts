@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '../../src/app/create-gateway.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/obs/create-logger.js';
+import type { SharedCircuitBreakers } from '../../src/state/shared-circuit-breakers.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { freePort, hasRedisServer, startRedisServer, type TestRedisServer } from '../redis/redis-server.js';
 import { openaiCompletion } from './helpers/fake-responses.js';
@@ -165,6 +166,40 @@ describe.skipIf(!hasRedisServer())('limits shared through Redis by two gateway p
     const err = (await createGateway(config, { logger: createLogger({ level: 'silent' }) }).catch((e: unknown) => e)) as Error;
     expect(err.message).toMatch(new RegExp(`^Redis at redis://:\\S*redacted\\S*@127\\.0\\.0\\.1:${port}/0 is unreachable at start`));
     expect(err.message).not.toContain('hunter2');
+  });
+
+  it('circuit breakers are shared: a target opened by one gateway is skipped by the other', async () => {
+    const failing = await startFakeUpstream((req, res) => res.serverError(500, `down: ${(req.body as { model: string }).model}`));
+    const overrides = {
+      ...baseConfig('redis-breakers'),
+      providers: { openai: { api_key: 'sk-proj-configured', base_url: `${failing.url}/v1` } },
+      redis: { url: redis.url },
+      retry: { max_retries: 0 },
+      auth: { gateway_keys: [] },
+    };
+    const circuit = { failureThreshold: 2, coolOffMs: 600_000 };
+    const one = await startTestGateway(overrides, { circuit });
+    const two = await startTestGateway(overrides, { circuit });
+    const call = (url: string) => fetch(`${url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'openai/gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] }) });
+    try {
+      for (let i = 0; i < 2; i++) expect((await call(one.url)).status).toBe(502);
+      await (one.gateway.breakers as SharedCircuitBreakers).flush();
+      expect(one.gateway.breakers.state('openai/gpt-4.1-mini')).toBe('open');
+      // The second gateway never called this target; it learns the shared state on first use.
+      const target = 'openai/gpt-4.1-mini';
+      two.gateway.breakers.tryAcquire(target);
+      two.gateway.breakers.release(target);
+      await (two.gateway.breakers as SharedCircuitBreakers).flush();
+      const before = failing.requests.length;
+      const refused = await call(two.url);
+      expect(refused.status).toBe(503);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('routing_model_unavailable');
+      expect(failing.requests.length).toBe(before);
+    } finally {
+      await one.close();
+      await two.close();
+      await failing.close();
+    }
   });
 
   it('one gateway on Redis shares its limits with a second one built in this process', async () => {
