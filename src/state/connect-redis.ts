@@ -17,9 +17,10 @@ export interface ConnectRedisOptions {
 export function redactRedisUrl(url: string): string {
   try {
     const u = new URL(url);
-    if (u.username !== '') u.username = '[redacted]';
-    if (u.password !== '') u.password = '[redacted]';
-    return u.toString();
+    // URL setters percent-encode brackets; write the marker back as a reader expects it.
+    if (u.username !== '') u.username = 'REDACTED';
+    if (u.password !== '') u.password = 'REDACTED';
+    return u.toString().replaceAll('REDACTED', '[redacted]');
   } catch {
     return '(unparseable redis.url)';
   }

@@ -30,7 +30,7 @@ describe('createSharedState', () => {
     expect(isGatewayError(err)).toBe(true);
     if (!isGatewayError(err)) return;
     expect(err.code).toBe('gateway_unavailable');
-    expect(err.message).toContain(`Redis at redis://%5Bredacted%5D:%5Bredacted%5D@127.0.0.1:${port}`);
+    expect(err.message).toContain(`Redis at redis://[redacted]:[redacted]@127.0.0.1:${port}`);
     expect(err.message).toContain('unreachable at start');
     expect(err.message).not.toContain('hunter2');
   });

@@ -33,6 +33,8 @@ export async function startTestGateway(overrides: Record<string, unknown>, optio
     retry: { base_delay: 0, max_delay: 0 },
     server: { warmup_decisions: 20 },
     logging: { level: 'info' },
+    // Tests never write a database into the working tree.
+    storage: { url: 'sqlite::memory:' },
   };
   const config = loadConfig({ env: {}, overrides: deepMerge(base, overrides) });
   const logs: Array<Record<string, unknown>> = [];
