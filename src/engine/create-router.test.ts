@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_PROVIDERS, buildTestState, TOPIC_PROMPTS } from '../../test/helpers/test-artifact.js';
+import { GatewayError } from '../errors/gateway-error.js';
 import type { ChatRequest } from '../types/chat.js';
 import { createRouter } from './create-router.js';
 import { createHookPipeline, type HookContext, type Plugin } from './hook-pipeline.js';
@@ -63,6 +64,21 @@ describe('createRouter', () => {
     const explicit = context();
     await router.preHook?.(request(TOPIC_PROMPTS.code[0], 'gpt-4o'), explicit);
     expect(explicit.decision).toBeUndefined();
+  });
+
+  it('forgets a cached decision whose dispatch failed upstream, keeps one that succeeded', async () => {
+    const router = createRouter({ state: () => state });
+    const pipeline = createHookPipeline([router]);
+    const ok = { id: 'x', model: 'm', content: [], stopReason: 'stop' as const, usage: { inputTokens: 1, outputTokens: 1 } };
+    await pipeline.run(request(TOPIC_PROMPTS.math[1]), context(), () => Promise.resolve(ok));
+    await pipeline.run(request(TOPIC_PROMPTS.math[1]), context(), () => Promise.resolve(ok));
+    expect(router.cacheStats()).toMatchObject({ hits: 1, misses: 1, size: 1 });
+    const failed = await pipeline.run(request(TOPIC_PROMPTS.math[1]), context(), () => Promise.reject(new GatewayError('provider_server_error', 'upstream 500')));
+    expect(failed.error?.code).toBe('provider_server_error');
+    expect(router.cacheStats().size).toBe(0);
+    // A caller error says nothing about the decision: it stays cached.
+    await pipeline.run(request(TOPIC_PROMPTS.math[1]), context(), () => Promise.reject(new GatewayError('caller_invalid_request', 'bad')));
+    expect(router.cacheStats().size).toBe(1);
   });
 
   it('turns a routing failure into a short-circuit error', async () => {

@@ -7,7 +7,7 @@ import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
 import type { ChatRequest } from '../types/chat.js';
 import type { AsyncEmbedder } from '../types/embedder.js';
 import type { RoutingDecision } from '../types/routing-decision.js';
-import type { HookContext, Plugin, PreHookResult } from './hook-pipeline.js';
+import type { HookContext, HookOutcome, Plugin, PreHookResult } from './hook-pipeline.js';
 
 /** The model names that ask Heimdall to choose. */
 export const AUTO_MODEL = 'auto';
@@ -126,12 +126,22 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
     return decision;
   };
 
-  const decideAsync = async (request: ChatRequest, opts: DecideOptions & { signal?: AbortSignal }): Promise<RoutingDecision> => {
+  const decideAsync = (request: ChatRequest, opts: DecideOptions & { signal?: AbortSignal }): Promise<RoutingDecision> => {
+    const state = options.state();
+    return decideKeyed(request, opts, state, cacheEnabled ? keyOf(request, state, opts, policyFor(request.model, opts.policy)) : '');
+  };
+
+  const decideKeyed = async (request: ChatRequest, opts: DecideOptions & { signal?: AbortSignal }, state: RouterState, key: string): Promise<RoutingDecision> => {
     const remote = options.remoteEmbedder;
     const shared = cacheEnabled ? options.sharedCache : undefined;
-    if (!remote && !shared) return decide(request, opts);
-    const state = options.state();
-    const key = cacheEnabled ? keyOf(request, state, opts, policyFor(request.model, opts.policy)) : '';
+    if (!remote && !shared) {
+      if (!cacheEnabled) return decideWith(request, opts, state, undefined);
+      const hit = cache.get(key);
+      if (hit) return hit;
+      const decision = decideWith(request, opts, state, undefined);
+      cache.set(key, decision);
+      return decision;
+    }
     if (cacheEnabled) {
       const hit = cache.get(key);
       if (hit) return hit;
@@ -176,12 +186,33 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
     async preHook(request: ChatRequest, context: HookContext): Promise<PreHookResult> {
       if (!isRouted(request.model)) return { kind: 'continue' };
       try {
-        context.decision = await decideAsync(request, { providers: context.providers });
+        const opts = { providers: context.providers };
+        const state = options.state();
+        const key = cacheEnabled ? keyOf(request, state, opts, policyFor(request.model, undefined)) : '';
+        if (key !== '') context.values.set(ROUTER_CACHE_KEY, key);
+        context.decision = await decideKeyed(request, opts, state, key);
         return { kind: 'continue' };
       } catch (err) {
         if (isGatewayError(err)) return { kind: 'error', error: err };
         return { kind: 'error', error: new GatewayError('gateway_internal', 'routing failed', { cause: err }) };
       }
     },
+    /**
+     * A request whose routed dispatch failed upstream (every candidate tried failed, or none was
+     * available) must not be answered from the cached decision again: the next identical request is
+     * routed afresh, with the breakers and latency statistics the failure just updated.
+     */
+    postHook(outcome: HookOutcome, context: HookContext): HookOutcome {
+      const key = context.values.get(ROUTER_CACHE_KEY);
+      if (outcome.error && typeof key === 'string' && isDispatchFailure(outcome.error.code)) cache.delete(key);
+      return outcome;
+    },
   };
+}
+
+/** Where the router plugin keeps the request's cache key between its PreHook and PostHook. */
+export const ROUTER_CACHE_KEY = 'heimdall-router.cache-key';
+
+function isDispatchFailure(code: string): boolean {
+  return code.startsWith('provider_') || code === 'routing_model_unavailable';
 }

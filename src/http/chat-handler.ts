@@ -17,7 +17,7 @@ import { createDeadlines } from './deadlines.js';
 import { readJsonBody } from './read-json-body.js';
 import { startAccounting, type RequestSession } from './request-accounting.js';
 import { sendJson, writeChunk } from './send.js';
-import { transparencyHeaders } from './transparency-headers.js';
+import { transparencyHeaders, wantsExplanation } from './transparency-headers.js';
 
 const DEADLINES = createDeadlines();
 
@@ -73,14 +73,14 @@ export async function handleChat(services: GatewayServices, format: ApiFormat, r
         format === 'openai'
           ? toOpenAIChatCompletion(r, { model: r.model, created: r.created ?? Math.floor(Date.now() / 1000) })
           : toAnthropicMessage(r, { model: r.model });
-      sendJson(res, 200, answer, transparencyHeaders(plan, outcome));
+      sendJson(res, 200, answer, transparencyHeaders(plan, outcome, wantsExplanation(req.headers['x-heimdall-explain'])));
       account(services, outcome, r.usage);
       return;
     }
     const outcome = await dispatchStream(services.dispatchDeps(), input);
     done = outcome;
     note(ctx, outcome);
-    usage = await pipeStream(services, format, request, res, ctx, transparencyHeaders(plan, outcome), outcome);
+    usage = await pipeStream(services, format, request, res, ctx, transparencyHeaders(plan, outcome, wantsExplanation(req.headers['x-heimdall-explain'])), outcome);
   } catch (err) {
     failure = err;
     throw err;

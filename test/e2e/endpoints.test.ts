@@ -57,6 +57,22 @@ describe('operational endpoints', () => {
     expect(await explicit.json()).toMatchObject({ routed: false, bucket: 'explicit', targets: [{ id: 'openai/gpt-4o-mini' }, { id: 'openrouter/openai/gpt-4o-mini' }] });
   });
 
+  it('sends the decision explanation as a header when asked', async () => {
+    const plain = await chat('auto');
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('x-heimdall-explanation')).toBeNull();
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'x-heimdall-explain': '1' },
+      body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'hello there' }] }),
+    });
+    expect(res.status).toBe(200);
+    const explanation = JSON.parse(res.headers.get('x-heimdall-explanation') ?? 'null') as { bucket: string; candidates: { id: string; score: number }[] };
+    expect(explanation.bucket).toBe(res.headers.get('x-heimdall-bucket'));
+    expect(explanation.candidates[0]?.id).toBe(`openai/${res.headers.get('x-heimdall-model') ?? ''}`);
+    expect(explanation.candidates.length).toBeGreaterThan(0);
+  });
+
   it('keeps the client request id, or makes one', async () => {
     const res = await fetch(`${gw.url}/v1/models`, { headers: { 'x-request-id': 'trace-abc.123' } });
     expect(res.headers.get('x-request-id')).toBe('trace-abc.123');
