@@ -4,7 +4,7 @@ import { createSqlStore } from './create-sql-store.js';
 import { migrate } from './migrate.js';
 import { openPostgresDriver } from './postgres-driver.js';
 import type { SqlDriver } from './sql-driver.js';
-import { openSqliteDriver } from './sqlite-driver.js';
+import { openSqliteWorkerDriver } from './sqlite-worker-driver.js';
 import type { Store } from './store.js';
 
 /** Options of {@link openStore}. */
@@ -50,7 +50,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   const description = target.kind === 'sqlite' ? `sqlite:${target.path}` : redactUrl(target.url);
   let driver: SqlDriver;
   if (target.kind === 'sqlite') {
-    driver = openSqliteDriver(target.path);
+    driver = openSqliteWorkerDriver(target.path);
   } else {
     driver = openPostgresDriver(target.url, {
       ...(options.poolSize === undefined ? {} : { max: options.poolSize }),
@@ -61,7 +61,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     await driver.query('SELECT 1 AS one');
   } catch (err) {
     await driver.close().catch(() => undefined);
-    throw new GatewayError('gateway_unavailable', `storage ${description} is unreachable: ${castToError(err).message}`, { cause: err });
+    const verb = target.kind === 'sqlite' ? 'cannot be opened' : 'is unreachable';
+    throw new GatewayError('gateway_unavailable', `storage ${description} ${verb}: ${castToError(err).message}`, { cause: err });
   }
   try {
     await migrate(driver);

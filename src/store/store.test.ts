@@ -7,7 +7,7 @@ import { describeEachStore } from './__fixtures__/each-store.js';
 import { MIGRATIONS } from './migrations.js';
 import { migrate, schemaVersion } from './migrate.js';
 import { openStore, parseStorageUrl, redactUrl } from './open-store.js';
-import { openSqliteDriver } from './sqlite-driver.js';
+import { openSqliteWorkerDriver } from './sqlite-worker-driver.js';
 import type { DecisionRecord } from './store.js';
 
 function record(id: string, createdAt: number, overrides: Partial<DecisionRecord> = {}): DecisionRecord {
@@ -169,7 +169,7 @@ describe('storage URLs', () => {
 
   it('records applied migration versions', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'heimdall-mig-'));
-    const driver = openSqliteDriver(join(dir, 'm.db'));
+    const driver = openSqliteWorkerDriver(join(dir, 'm.db'));
     try {
       expect(await migrate(driver)).toEqual(MIGRATIONS.map((m) => m.version));
       expect(await migrate(driver)).toEqual([]);

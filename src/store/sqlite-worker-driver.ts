@@ -1,0 +1,142 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { SqlDriver, SqlRow, SqlValue } from './sql-driver.js';
+
+/**
+ * The worker's source: it owns the better-sqlite3 connection and runs one message at a time, in
+ * order. Plain CommonJS evaluated as a string, so it needs no build step and runs the same from
+ * src/ (tests, tsx) and dist/.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.modulePath);
+let db;
+let openError;
+try {
+  if (workerData.path !== ':memory:') require('node:fs').mkdirSync(require('node:path').dirname(workerData.path), { recursive: true });
+  db = new Database(workerData.path);
+  // busy_timeout first: switching a new database to WAL takes a lock that a second process
+  // starting at the same moment must wait for, not fail on.
+  db.pragma('busy_timeout = 5000');
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+} catch (err) {
+  openError = err;
+}
+const statements = new Map();
+const prepare = (sql) => {
+  let stmt = statements.get(sql);
+  if (stmt === undefined) {
+    stmt = db.prepare(sql);
+    statements.set(sql, stmt);
+  }
+  return stmt;
+};
+parentPort.on('message', (m) => {
+  try {
+    if (openError) throw openError;
+    let result = null;
+    if (m.op === 'query') result = prepare(m.sql).all(...m.params);
+    else if (m.op === 'run') result = prepare(m.sql).run(...m.params).changes;
+    else if (m.op === 'exec') db.exec(m.sql);
+    else if (m.op === 'rollback') { if (db.inTransaction) db.exec('ROLLBACK'); }
+    else if (m.op === 'close') db.close();
+    parentPort.postMessage({ id: m.id, ok: true, result });
+  } catch (err) {
+    parentPort.postMessage({ id: m.id, ok: false, message: String((err && err.message) || err), code: err && err.code });
+  }
+});
+`;
+
+type Op = 'query' | 'run' | 'exec' | 'rollback' | 'close';
+interface Reply {
+  readonly id: number;
+  readonly ok: boolean;
+  readonly result?: unknown;
+  readonly message?: string;
+  readonly code?: string;
+}
+
+/**
+ * SQLite through better-sqlite3 on a worker thread. better-sqlite3 is synchronous: on the gateway's
+ * thread every batched decision-log insert (~30 us a record) stalled request handling and cost a
+ * quarter of the maximum throughput (docs/benchmarks.md). Here the event loop only posts messages.
+ * WAL mode lets readers (the CLI) run while the gateway writes; `busy_timeout` makes a second
+ * process wait for the write lock instead of failing.
+ *
+ * Calls go through one FIFO lock so that a transaction's statements are never interleaved with
+ * unrelated ones; the transaction body gets a driver that bypasses the lock. The worker keeps the
+ * process alive only while a call is pending.
+ */
+export function openSqliteWorkerDriver(path: string): SqlDriver {
+  const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, modulePath } });
+  worker.unref();
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
+  let nextId = 0;
+  let dead: Error | undefined;
+  const failAll = (err: Error): void => {
+    dead = err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+    worker.unref();
+  };
+  worker.on('message', (reply: Reply) => {
+    const p = pending.get(reply.id);
+    if (!p) return;
+    pending.delete(reply.id);
+    if (pending.size === 0) worker.unref();
+    if (reply.ok) p.resolve(reply.result);
+    else p.reject(Object.assign(new Error(reply.message ?? 'sqlite error'), reply.code === undefined ? {} : { code: reply.code }));
+  });
+  worker.on('error', (err) => failAll(err));
+  worker.on('exit', (code) => failAll(new Error(`the SQLite worker exited (code ${code})`)));
+
+  const send = (op: Op, sql = '', params: readonly SqlValue[] = []): Promise<unknown> => {
+    if (dead) return Promise.reject(dead);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      if (pending.size === 1) worker.ref();
+      worker.postMessage({ id, op, sql, params });
+    });
+  };
+  let tail: Promise<unknown> = Promise.resolve();
+  const locked = <T>(fn: () => Promise<T>): Promise<T> => {
+    const result = tail.then(fn, fn);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+  const inner: SqlDriver = {
+    dialect: 'sqlite',
+    query: (sql, params = []) => send('query', sql, params) as Promise<SqlRow[]>,
+    run: (sql, params = []) => send('run', sql, params) as Promise<number>,
+    exec: (sql) => send('exec', sql).then(() => undefined),
+    transaction: (fn) => fn(inner),
+    close: () => Promise.resolve(),
+  };
+  return {
+    dialect: 'sqlite',
+    query: (sql, params) => locked(() => inner.query(sql, params)),
+    run: (sql, params) => locked(() => inner.run(sql, params)),
+    exec: (sql) => locked(() => inner.exec(sql)),
+    transaction: (fn) =>
+      locked(async () => {
+        await send('exec', 'BEGIN IMMEDIATE');
+        try {
+          const result = await fn(inner);
+          await send('exec', 'COMMIT');
+          return result;
+        } catch (err) {
+          await send('rollback').catch(() => undefined);
+          throw err;
+        }
+      }),
+    close: () =>
+      locked(async () => {
+        if (dead) return;
+        await send('close');
+        await worker.terminate();
+      }),
+  };
+}
