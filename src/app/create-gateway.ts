@@ -1,3 +1,4 @@
+import { createUndiciHttpClient, type PooledHttpClient } from '../providers/shared/http-client.js';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bundledArtifactPath } from '../artifact/load-artifact.js';
@@ -10,7 +11,7 @@ import type { Config } from '../config/config-schema.js';
 import { createCanarySelector } from '../engine/canary.js';
 import type { CircuitBreakers } from '../engine/circuit-breaker.js';
 import type { DispatchDeps } from '../engine/dispatch.js';
-import { decideWithFloor } from '../engine/sessions.js';
+import { decideAsyncWithFloor, decideWithFloor } from '../engine/sessions.js';
 import { createLatencyStats, type LatencyStats } from '../engine/latency-stats.js';
 import { planRequest } from '../engine/plan-request.js';
 import { createCredentialResolver, type CredentialResolver } from '../engine/request-credentials.js';
@@ -114,6 +115,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   let closed = false;
   let runtime: RoutingRuntime;
   let canary: RoutingRuntime | undefined;
+  let embeddingHttp: PooledHttpClient | undefined;
   try {
     if (store !== undefined) {
       // Refreshes stored by `heimdall catalog refresh` or another replica: no network here.
@@ -134,7 +136,18 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       config.artifact.registry === true && store !== undefined
         ? createStoreArtifactSource(store, { description: store.description, fallback: () => readFileSync(config.artifact.path ?? bundledArtifactPath(), 'utf8') })
         : undefined;
-    const sharedCache = ops.redis && config.embedding.kind === 'remote' ? createSharedDecisionCache(ops.shared.kv, { ttlMs: config.cache.decisions.ttl }) : undefined;
+    // With Redis, decisions are shared by every replica (a local LRU stays in front of it).
+    const sharedCache = ops.redis ? createSharedDecisionCache(ops.shared.kv, { ttlMs: config.cache.decisions.ttl }) : undefined;
+    // The remote embedder has its own pool, bounded by the embedding timeout, apart from the providers'.
+    embeddingHttp =
+      config.embedding.kind === 'remote'
+        ? createUndiciHttpClient({
+            connectTimeoutMs: config.timeouts.connect,
+            headersTimeoutMs: config.timeouts.embedding,
+            bodyTimeoutMs: config.timeouts.embedding,
+            keepAliveTimeoutMs: config.timeouts.idle,
+          })
+        : undefined;
     // The runtime's latency source needs the runtime's own state: filled in right after creation.
     runtime = await createRoutingRuntime(config, {
       catalog,
@@ -142,6 +155,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       observed: () => (holder.runtime === undefined ? undefined : latency.observed(holder.runtime.state())),
       ...(artifactSource === undefined ? {} : { source: artifactSource }),
       ...(sharedCache === undefined ? {} : { sharedCache }),
+      ...(embeddingHttp === undefined ? {} : { httpClient: embeddingHttp }),
     });
     holder.runtime = runtime;
     if (config.artifact.canary !== undefined) {
@@ -270,7 +284,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
         if (sticky !== undefined && selector.inCanary(sticky)) rt = canary;
       }
       const floor = hints?.floor;
-      const router = floor === undefined ? rt.router : { ...rt.router, decide: decideWithFloor(rt.router, floor) };
+      const router = floor === undefined ? rt.router : { ...rt.router, decide: decideWithFloor(rt.router, floor), decideAsync: decideAsyncWithFloor(rt.router, floor) };
       return planRequest({ router, state: rt.state, catalog, models: () => wiring.config.models }, request, creds);
     },
     dispatchDeps: () => wiring.deps,
@@ -331,6 +345,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       closed = true;
       if (catalogTimer !== undefined) clearTimeout(catalogTimer);
       await wiring.providers.close();
+      await embeddingHttp?.close();
       // Last: the decision records of the requests just drained are written before the store closes.
       await ops.close();
       log.flush();

@@ -51,6 +51,11 @@ export interface HeimdallRouter extends Plugin {
   isRouted(model: string): boolean;
   /** The decision for a request, from the cache when possible. Throws `GatewayError`. */
   decide(request: ChatRequest, options: DecideOptions): RoutingDecision;
+  /**
+   * True when decisions should go through `decideAsync`: a remote embedder or a shared (Redis)
+   * decision cache is configured, which only the async path uses.
+   */
+  readonly prefersAsync: boolean;
   /** Like `decide`, but embeds with the remote embedder when one is configured. */
   decideAsync(request: ChatRequest, options: DecideOptions & { signal?: AbortSignal }): Promise<RoutingDecision>;
   readonly cacheStats: () => { hits: number; misses: number; size: number; evictions: number };
@@ -181,6 +186,7 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
     isRouted,
     decide,
     decideAsync,
+    prefersAsync: options.remoteEmbedder !== undefined || options.sharedCache !== undefined,
     cacheStats: () => ({ hits: cache.hits, misses: cache.misses, size: cache.size, evictions: cache.evictions }),
     clearCache: () => cache.clear(),
     async preHook(request: ChatRequest, context: HookContext): Promise<PreHookResult> {

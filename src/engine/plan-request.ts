@@ -51,7 +51,7 @@ function modelsByName(state: RouterState): Map<string, RouterModel> {
  * the config's model map and goes to its provider directly.
  * @throws GatewayError `caller_model_not_found`, `policy_model_blocked`, `caller_unauthenticated`, `routing_*`.
  */
-export function planRequest(deps: PlanDeps, request: ChatRequest, creds: RequestCredentials): RequestPlan {
+export async function planRequest(deps: PlanDeps, request: ChatRequest, creds: RequestCredentials): Promise<RequestPlan> {
   const principal = creds.principal;
   if (deps.router.isRouted(request.model)) {
     if (creds.providers.size === 0) {
@@ -63,7 +63,9 @@ export function planRequest(deps: PlanDeps, request: ChatRequest, creds: Request
     const now = deps.now ?? performance.now.bind(performance);
     const policy: RoutePolicy | undefined = principal.maxPriceUsdPerRequest === undefined ? undefined : { maxPriceUsdPerRequest: principal.maxPriceUsdPerRequest };
     const t0 = now();
-    const decision = deps.router.decide(request, policy === undefined ? { providers: creds.providers } : { providers: creds.providers, policy });
+    const opts = policy === undefined ? { providers: creds.providers } : { providers: creds.providers, policy };
+    // The async path only when it buys something (remote embedder, shared cache): the local path stays synchronous.
+    const decision = deps.router.prefersAsync ? await deps.router.decideAsync(request, opts) : deps.router.decide(request, opts);
     const decisionMs = now() - t0;
     const byName = modelsByName(deps.state());
     const targets: DispatchTarget[] = [];

@@ -83,6 +83,15 @@ export function createSessionTracker(options: SessionTrackerOptions): SessionTra
  * otherwise the decision with the bucket forced to `floor` (the router still escalates past it
  * when no candidate there has room).
  */
+/** The async twin of {@link decideWithFloor}, for routers that decide through `decideAsync`. */
+export function decideAsyncWithFloor(router: Pick<HeimdallRouter, 'decideAsync'>, floor: Bucket | undefined): HeimdallRouter['decideAsync'] {
+  return async (request, opts) => {
+    const decision = await router.decideAsync(request, opts);
+    if (floor === undefined || bucketRank(decision.bucket) >= bucketRank(floor)) return decision;
+    return router.decideAsync(request, { ...opts, policy: { ...opts.policy, bucket: floor } });
+  };
+}
+
 export function decideWithFloor(router: Pick<HeimdallRouter, 'decide'>, floor: Bucket | undefined): HeimdallRouter['decide'] {
   return (request: ChatRequest, opts: DecideOptions) => {
     const decision = router.decide(request, opts);

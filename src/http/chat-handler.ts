@@ -38,7 +38,7 @@ export async function handleChat(services: GatewayServices, format: ApiFormat, r
   const sessions = services.ops?.sessions;
   const sessionId = sessions === undefined ? undefined : sessionIdOf(req.headers['x-session-id'], request);
   const session = sessions === undefined || sessionId === undefined ? undefined : await sessionOf(sessions, sessionId);
-  const plan = services.plan(request, creds, session === undefined ? { requestId: ctx.requestId } : { sessionId: session.id, requestId: ctx.requestId, ...(session.floor === undefined ? {} : { floor: session.floor }) });
+  const plan = await services.plan(request, creds, session === undefined ? { requestId: ctx.requestId } : { sessionId: session.id, requestId: ctx.requestId, ...(session.floor === undefined ? {} : { floor: session.floor }) });
   services.metrics?.decision(plan.decisionMs / 1000);
   services.metrics?.routed(plan);
   const accounting = startAccounting(services, ctx, request, creds.principal, plan, session);

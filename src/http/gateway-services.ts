@@ -42,7 +42,7 @@ export interface GatewayServices {
   readonly catalog: ModelCatalog;
   config(): Config;
   credentials(): CredentialResolver;
-  plan(request: ChatRequest, creds: RequestCredentials, hints?: PlanHints): RequestPlan;
+  plan(request: ChatRequest, creds: RequestCredentials, hints?: PlanHints): Promise<RequestPlan>;
   dispatchDeps(): DispatchDeps;
   /** Route alias names (`auto` first). */
   aliases(): readonly string[];

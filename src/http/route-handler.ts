@@ -16,7 +16,7 @@ export async function handleRoute(services: GatewayServices, req: IncomingMessag
   const request = anthropic ? parseAnthropicMessagesRequest(body) : parseOpenAIChatRequest(body);
   ctx.model = request.model;
   const creds = services.credentials().resolve(req.headers, ctx.query);
-  const plan = services.plan(request, creds);
+  const plan = await services.plan(request, creds);
   sendJson(res, 200, {
     object: 'heimdall.route',
     model: request.model,
