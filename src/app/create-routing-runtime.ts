@@ -145,6 +145,7 @@ export function routerStateFromConfig(artifact: ParsedArtifact, config: Config, 
     ...(r.max_price_usd_per_request !== undefined ? { maxPriceUsdPerRequest: r.max_price_usd_per_request } : {}),
     allow: r.allow,
     deny: [...r.deny, ...retired],
+    candidatesPerBucket: r.candidates_per_bucket,
   };
   return buildRouterState({
     artifact,

@@ -127,6 +127,7 @@ export function createConfigSchema(env: ConfigEnv = {}) {
           penalties: z
             .strictObject({ latency_sd: z.number().min(0).optional(), ctx_over_80pct: z.number().min(0).optional() })
             .prefault({}),
+          /** How many of each bucket's best candidates the decision keeps (the choice and its fallbacks). */
           candidates_per_bucket: positiveInt.default(3),
           expected_output_tokens: positiveInt.optional(),
           bucket_defaults: z

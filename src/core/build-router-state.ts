@@ -32,6 +32,7 @@ export interface RouterOverrides {
   readonly maxPriceUsdPerRequest?: number;
   readonly allow?: readonly string[];
   readonly deny?: readonly string[];
+  readonly candidatesPerBucket?: number;
 }
 
 export interface BuildRouterStateInput {
@@ -107,6 +108,7 @@ export function buildRouterState(input: BuildRouterStateInput): RouterState {
     ...(o.maxPriceUsdPerRequest !== undefined ? { maxPriceUsdPerRequest: o.maxPriceUsdPerRequest } : {}),
     ...(o.allow ? { allow: o.allow } : {}),
     ...(o.deny ? { deny: o.deny } : {}),
+    ...(o.candidatesPerBucket !== undefined ? { candidatesPerBucket: o.candidatesPerBucket } : {}),
   };
   return {
     version: a.version,

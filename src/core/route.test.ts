@@ -44,6 +44,21 @@ describe('route: golden cases', () => {
   });
 });
 
+describe('route: candidates per bucket', () => {
+  it('keeps at most N new candidates from each bucket, the choice unchanged', () => {
+    const limited = { ...state, tuning: { ...state.tuning, candidatesPerBucket: 1 } };
+    const full = route(input(TOPIC_PROMPTS.code[0]), state);
+    const d = route(input(TOPIC_PROMPTS.code[0]), limited);
+    expect(d.candidates[0]).toEqual(full.candidates[0]);
+    // hard: its best (large); mid: its best not yet taken (medium); cheap: small.
+    expect(d.candidates.map((c) => [c.name, c.bucket])).toEqual([
+      ['large', 'hard'],
+      ['medium', 'mid'],
+      ['small', 'cheap'],
+    ]);
+  });
+});
+
 describe('route: alpha extremes', () => {
   it('alpha 1 picks the highest-quality candidate of the bucket', () => {
     const d = route(input(TOPIC_PROMPTS.trivia[1], { policy: { alpha: 1, bucket: 'hard' } }), state);

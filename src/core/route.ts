@@ -117,11 +117,15 @@ export function route(input: RouteInput, state: RouterState): RoutingDecision {
   // provider model id: two artifact models served by the same endpoint are one fallback, not two.
   const candidates: RoutedCandidate[] = [];
   const seen = new Set<string>();
+  const perBucketLimit = tuning.candidatesPerBucket ?? Infinity;
   for (const b of bucketEscalationOrder(primary)) {
     const ranked = perBucket.get(b) ?? scoreBucket(b, input, state, eligible, alpha, maxPrice, match).candidates;
+    let taken = 0;
     for (const c of ranked) {
+      if (taken >= perBucketLimit) break;
       if (seen.has(c.id)) continue;
       seen.add(c.id);
+      taken++;
       candidates.push(c);
     }
   }

@@ -47,6 +47,8 @@ export interface RouterTuning {
   readonly maxPriceUsdPerRequest?: number;
   readonly allow?: readonly string[];
   readonly deny?: readonly string[];
+  /** At most this many candidates taken from each bucket into the decision (undefined: all). */
+  readonly candidatesPerBucket?: number;
 }
 
 /**
