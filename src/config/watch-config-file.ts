@@ -1,4 +1,4 @@
-import { watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
+import { statSync, watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { ConfigStore, ReloadResult } from './config-store.js';
 
@@ -46,8 +46,14 @@ export function watchConfigFile(store: ConfigStore, path: string, options: Watch
   };
 
   const startPolling = (): ConfigFileWatcher => {
-    const listener = (current: { mtimeMs: number; size: number; ino: number }, previous: { mtimeMs: number; size: number; ino: number }): void => {
-      if (current.mtimeMs !== previous.mtimeMs || current.size !== previous.size || current.ino !== previous.ino) schedule();
+    // The baseline is taken now, synchronously: watchFile's own first stat is asynchronous, and a
+    // file replaced before it ran would become the baseline and its change never be seen.
+    let last = statOrEmpty(file);
+    const listener = (current: FileStat): void => {
+      if (current.mtimeMs !== last.mtimeMs || current.size !== last.size || current.ino !== last.ino) {
+        last = { mtimeMs: current.mtimeMs, size: current.size, ino: current.ino };
+        schedule();
+      }
     };
     watchFile(file, { interval: pollIntervalMs, persistent: false }, listener);
     return {
@@ -87,4 +93,20 @@ export function watchConfigFile(store: ConfigStore, path: string, options: Watch
       fallback?.close();
     },
   };
+}
+
+interface FileStat {
+  readonly mtimeMs: number;
+  readonly size: number;
+  readonly ino: number;
+}
+
+/** The file's identity and version; all zero while it does not exist (as watchFile reports it). */
+function statOrEmpty(file: string): FileStat {
+  try {
+    const st = statSync(file);
+    return { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino };
+  } catch {
+    return { mtimeMs: 0, size: 0, ino: 0 };
+  }
 }
