@@ -1,4 +1,4 @@
-import { statSync, watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { ConfigStore, ReloadResult } from './config-store.js';
 
@@ -46,22 +46,24 @@ export function watchConfigFile(store: ConfigStore, path: string, options: Watch
   };
 
   const startPolling = (): ConfigFileWatcher => {
-    // The baseline is taken now, synchronously: watchFile's own first stat is asynchronous, and a
-    // file replaced before it ran would become the baseline and its change never be seen.
+    // Our own stat loop, not fs.watchFile: watchFile takes its first stat asynchronously and only
+    // reports changes against it, so a file replaced before that stat was never reported. The
+    // baseline here is taken now, synchronously.
     let last = statOrEmpty(file);
-    const listener = (current: FileStat): void => {
+    const interval = setInterval(() => {
+      const current = statOrEmpty(file);
       if (current.mtimeMs !== last.mtimeMs || current.size !== last.size || current.ino !== last.ino) {
-        last = { mtimeMs: current.mtimeMs, size: current.size, ino: current.ino };
+        last = current;
         schedule();
       }
-    };
-    watchFile(file, { interval: pollIntervalMs, persistent: false }, listener);
+    }, pollIntervalMs);
+    interval.unref();
     return {
       mode: 'poll',
       close() {
         closed = true;
         if (timer !== undefined) clearTimeout(timer);
-        unwatchFile(file, listener);
+        clearInterval(interval);
       },
     };
   };
