@@ -1,7 +1,7 @@
 import type { ChatRequest, ChatResponse } from '../../types/chat.js';
 import type { StreamPart } from '../../types/stream-part.js';
 import type { ProviderAdapter, ProviderCallOptions } from '../provider-adapter.js';
-import { classifyUpstreamError } from '../shared/classify-upstream.js';
+import { postUpstream } from '../shared/post-upstream.js';
 import type { HttpClient, HttpResponse } from '../shared/http-client.js';
 import { decodeSse } from '../shared/sse-decoder.js';
 import { anthropicStreamToParts } from './anthropic-stream-to-parts.js';
@@ -66,29 +66,17 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
     return headers;
   }
 
-  async function send(req: ChatRequest, call: ProviderCallOptions, stream: boolean): Promise<HttpResponse> {
-    const body = convertToAnthropicRequest({ ...req, stream }, call.model);
-    const res = await options.httpClient.request({
+  function send(req: ChatRequest, call: ProviderCallOptions, stream: boolean): Promise<HttpResponse> {
+    return postUpstream(options.httpClient, {
       url,
-      method: 'POST',
       headers: headersFor(call, stream),
-      body: JSON.stringify(body),
+      body: JSON.stringify(convertToAnthropicRequest({ ...req, stream }, call.model)),
       provider: 'anthropic',
+      model: call.model,
+      secrets: [call.credential.token],
       ...(call.signal === undefined ? {} : { signal: call.signal }),
+      nowMs: now,
     });
-    if (res.status < 200 || res.status >= 300) {
-      const bodyText = await res.text().catch(() => '');
-      throw classifyUpstreamError({
-        provider: 'anthropic',
-        status: res.status,
-        headers: res.headers,
-        bodyText,
-        nowMs: now(),
-        model: call.model,
-        secrets: [call.credential.token],
-      });
-    }
-    return res;
   }
 
   return {

@@ -1,6 +1,6 @@
 import { GatewayError, isGatewayError } from '../../errors/gateway-error.js';
 import type { AsyncEmbedder } from '../../types/embedder.js';
-import { classifyUpstreamError } from '../shared/classify-upstream.js';
+import { postUpstream } from '../shared/post-upstream.js';
 import type { HttpClient } from '../shared/http-client.js';
 
 export interface RemoteEmbedderOptions {
@@ -31,11 +31,15 @@ export function createRemoteEmbedder(options: RemoteEmbedderOptions): AsyncEmbed
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (options.apiKey) headers['authorization'] = `Bearer ${options.apiKey}`;
       try {
-        const res = await options.httpClient.request({ url, method: 'POST', headers, body: JSON.stringify({ model: options.model, input: text }), signal: combined, provider: 'embeddings' });
-        if (res.status < 200 || res.status >= 300) {
-          const bodyText = await res.text().catch(() => '');
-          throw classifyUpstreamError({ provider: 'embeddings', status: res.status, headers: res.headers, bodyText, ...(options.apiKey ? { secrets: [options.apiKey] } : {}) });
-        }
+        const res = await postUpstream(options.httpClient, {
+          url,
+          headers,
+          body: JSON.stringify({ model: options.model, input: text }),
+          provider: 'embeddings',
+          model: options.model,
+          secrets: options.apiKey ? [options.apiKey] : [],
+          signal: combined,
+        });
         return toUnitVector(await res.json(), options.dim);
       } catch (err) {
         if (isGatewayError(err)) throw err;

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { GatewayError } from '../../errors/gateway-error.js';
 import type { ChatRequest, ChatResponse } from '../../types/chat.js';
 import type { StreamPart } from '../../types/stream-part.js';
 import type { ProviderAdapter, ProviderCallOptions } from '../provider-adapter.js';
-import { classifyUpstreamError } from '../shared/classify-upstream.js';
+import { postUpstream } from '../shared/post-upstream.js';
 import type { HttpClient, HttpResponse } from '../shared/http-client.js';
 import { decodeSse } from '../shared/sse-decoder.js';
 import { convertToGeminiRequest } from './convert-to-gemini-request.js';
@@ -57,38 +56,17 @@ export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdap
     return headers;
   }
 
-  async function send(req: ChatRequest, call: ProviderCallOptions, stream: boolean): Promise<HttpResponse> {
-    const body = convertToGeminiRequest(req, call.model);
-    const res = await options.httpClient.request({
+  function send(req: ChatRequest, call: ProviderCallOptions, stream: boolean): Promise<HttpResponse> {
+    return postUpstream(options.httpClient, {
       url: urlFor(call.model, stream),
-      method: 'POST',
       headers: headersFor(call, stream),
-      body: JSON.stringify(body),
+      body: JSON.stringify(convertToGeminiRequest(req, call.model)),
       provider: 'gemini',
+      model: call.model,
+      secrets: [call.credential.token],
       ...(call.signal === undefined ? {} : { signal: call.signal }),
+      nowMs: now,
     });
-    if (res.status < 200 || res.status >= 300) {
-      const bodyText = await res.text().catch(() => '');
-      const err = classifyUpstreamError({
-        provider: 'gemini',
-        status: res.status,
-        headers: res.headers,
-        bodyText,
-        nowMs: now(),
-        model: call.model,
-        secrets: [call.credential.token],
-      });
-      // Gemini answers a bad API key with 400 INVALID_ARGUMENT; its ErrorInfo reason says what it is.
-      if (err.code === 'provider_invalid_request' && /"reason"\s*:\s*"API_KEY_(?:INVALID|EXPIRED)"/.test(bodyText)) {
-        throw new GatewayError('provider_auth_failed', err.message, {
-          provider: 'gemini',
-          model: call.model,
-          upstreamStatus: res.status,
-        });
-      }
-      throw err;
-    }
-    return res;
   }
 
   return {

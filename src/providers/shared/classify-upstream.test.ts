@@ -14,6 +14,19 @@ function classify(status: number, body: unknown, headers: Record<string, string>
 }
 
 describe('classifyUpstreamError', () => {
+  it("reads Google's 400 API_KEY_INVALID as a credential failure, other 400s as bad requests", () => {
+    const badKey = {
+      error: {
+        code: 400,
+        message: 'API key not valid. Please pass a valid API key.',
+        status: 'INVALID_ARGUMENT',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }],
+      },
+    };
+    expect(classify(400, badKey, {}, 'gemini').code).toBe('provider_auth_failed');
+    expect(classify(400, { error: { code: 400, message: 'Invalid JSON payload', status: 'INVALID_ARGUMENT' } }, {}, 'gemini').code).toBe('provider_invalid_request');
+  });
+
   it('detects OpenAI context_length_exceeded by code', () => {
     const err = classify(400, {
       error: {

@@ -39,6 +39,8 @@ export interface UpstreamErrorDetails {
 }
 
 const MAX_MESSAGE_CHARS = 500;
+/** Google answers a bad or expired API key with 400 INVALID_ARGUMENT; the ErrorInfo reason says what it is. */
+const GOOGLE_BAD_KEY = /"reason"\s*:\s*"API_KEY_(?:INVALID|EXPIRED)"/;
 
 /**
  * Classifies an upstream error answer. Precedence: provider markers in the body first (context
@@ -53,7 +55,7 @@ export function classifyUpstreamError(input: UpstreamErrorInput): GatewayError {
   const details = parseErrorBody(input.bodyText);
   const rawText = details === undefined ? input.bodyText : (details.message ?? '');
   const message = cleanMessage(rawText, input.secrets) || `HTTP ${input.status}`;
-  const code = classify(input.status, details ?? {}, rawText);
+  const code = GOOGLE_BAD_KEY.test(input.bodyText) && input.status === 400 ? 'provider_auth_failed' : classify(input.status, details ?? {}, rawText);
   const retryAfter = parseRetryAfterSeconds(input.headers, input.nowMs ?? Date.now());
   const options: GatewayErrorOptions = {
     provider: input.provider,

@@ -2,7 +2,7 @@ import type { ChatRequest, ChatResponse } from '../../../types/chat.js';
 import type { ProviderId } from '../../../types/provider-id.js';
 import type { StreamPart } from '../../../types/stream-part.js';
 import type { ProviderAdapter, ProviderCallOptions } from '../../provider-adapter.js';
-import { classifyUpstreamError } from '../classify-upstream.js';
+import { postUpstream } from '../post-upstream.js';
 import type { HttpClient, HttpResponse } from '../http-client.js';
 import { decodeSse } from '../sse-decoder.js';
 import { openAIStreamToParts } from './openai-stream-to-parts.js';
@@ -32,11 +32,9 @@ export function createOpenAICompatibleAdapter(config: OpenAICompatibleAdapterCon
   const provider = config.providerId;
   const now = config.nowMs ?? Date.now;
 
-  async function post(req: ChatRequest, options: ProviderCallOptions, stream: boolean): Promise<HttpResponse> {
-    const body = config.buildBody({ ...req, stream }, options);
-    const res = await config.httpClient.request({
+  function post(req: ChatRequest, options: ProviderCallOptions, stream: boolean): Promise<HttpResponse> {
+    return postUpstream(config.httpClient, {
       url,
-      method: 'POST',
       headers: {
         ...lowerCaseKeys(config.defaultHeaders),
         ...lowerCaseKeys(options.headers),
@@ -44,25 +42,12 @@ export function createOpenAICompatibleAdapter(config: OpenAICompatibleAdapterCon
         'content-type': 'application/json',
         accept: stream ? 'text/event-stream' : 'application/json',
       },
-      body: JSON.stringify(body),
+      body: JSON.stringify(config.buildBody({ ...req, stream }, options)),
       provider,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-    if (res.status >= 200 && res.status < 300) return res;
-    let bodyText = '';
-    try {
-      bodyText = await res.text();
-    } catch {
-      // The status alone still classifies the failure.
-    }
-    throw classifyUpstreamError({
-      provider,
-      status: res.status,
-      headers: res.headers,
-      bodyText,
-      nowMs: now(),
       model: options.model,
       secrets: [options.credential.token],
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      nowMs: now,
     });
   }
 
