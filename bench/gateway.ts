@@ -1,5 +1,5 @@
 /**
- * `npm run bench:gateway -- [--json] [--duration S] [--targets direct,bare,heimdall,portkey]`
+ * `npm run bench:gateway -- [--json] [--duration S] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args "..."]`
  *
  * One fake upstream with a fixed 20 ms latency; load at fixed rates of 1,000 and 3,000 requests/s
  * (open loop, evenly spaced, see `openLoop`) and at the maximum rate (autocannon, 100 connections),
@@ -50,6 +50,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     targets: { type: 'string', default: 'direct,bare,heimdall,portkey' },
     'heimdall-log-level': { type: 'string', default: 'info' },
+    // Extra node flags for the heimdall process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it under load.
+    'heimdall-node-args': { type: 'string', default: '' },
   },
 });
 const duration = Number(values.duration);
@@ -253,7 +255,8 @@ async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: n
     };
     const file = join(tmpdir(), `heimdall-bench-${process.pid}.json`);
     writeFileSync(file, JSON.stringify(config));
-    const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'serve', '--config', file], {
+    const nodeArgs = values['heimdall-node-args'].split(' ').filter((a) => a !== '');
+    const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist', 'cli', 'main.js'), 'serve', '--config', file], {
       cwd: root,
       env: { ...process.env, PORT: '' },
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -99,7 +99,7 @@ describe('limits per gateway key, in-process (no Redis)', () => {
 });
 
 /** `heimdall serve` in a child process; resolves once it printed its URL. */
-function serveProcess(configPath: string): { child: ChildProcess; url: Promise<string>; exited: Promise<number | null> } {
+function serveProcess(configPath: string): { child: ChildProcess; url: Promise<string>; exited: Promise<number | null>; stderr: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', configPath], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, HEIMDALL_CONFIG: '' } });
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -111,7 +111,7 @@ function serveProcess(configPath: string): { child: ChildProcess; url: Promise<s
     });
     void exited.then((code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
   });
-  return { child, url, exited };
+  return { child, url, exited, stderr: () => stderr };
 }
 
 describe.skipIf(!hasRedisServer())('limits shared through Redis by two gateway processes', () => {
@@ -150,11 +150,12 @@ describe.skipIf(!hasRedisServer())('limits shared through Redis by two gateway p
       for (const [i, r] of responses.entries()) if (r.status === 429) expect(bodies[i]?.error?.code).toBe('policy_rate_limited');
       for (const r of responses) if (r.status === 429) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
     } finally {
+      // No assertion in here: it would replace the error that got us here (e.g. a start-up failure and its stderr).
       a.child.kill('SIGTERM');
       b.child.kill('SIGTERM');
-      expect(await a.exited).toBe(0);
-      expect(await b.exited).toBe(0);
     }
+    expect(await a.exited, a.stderr()).toBe(0);
+    expect(await b.exited, b.stderr()).toBe(0);
   }, 120_000);
 
   it('a gateway with redis.url refuses to start when Redis is unreachable, naming it', async () => {

@@ -65,14 +65,19 @@ export async function run(argv: string[]): Promise<number> {
     return runClusterPrimary({ workers, log, shutdownGraceMs: config.server.shutdown_grace });
   }
 
+  // Signal handlers go in before anything can announce the server: a supervisor that stops the
+  // process right after reading the "listening" line (or during start-up) gets a clean shutdown,
+  // never node's default kill.
+  let stopRequested: () => void = () => undefined;
+  const stopSignal = new Promise<void>((resolve) => {
+    stopRequested = resolve;
+  });
+  process.once('SIGTERM', stopRequested);
+  process.once('SIGINT', stopRequested);
   const workerId = process.env['HEIMDALL_WORKER_ID'];
   const running = await startServer({ config, reload: loadOptions, ...(workerId === undefined ? {} : { labels: { worker: workerId } }) });
   if (workerId === undefined) process.stderr.write(`heimdall: gateway listening on ${running.url}\n`);
-  return new Promise<number>((resolve) => {
-    const stop = (): void => {
-      void running.shutdown().then(() => resolve(0));
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
+  await stopSignal;
+  await running.shutdown();
+  return 0;
 }
