@@ -1,5 +1,5 @@
 /**
- * `npm run bench:gateway -- [--json] [--duration S] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args "..."]`
+ * `npm run bench:gateway -- [--json] [--duration S] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args="..."] [--base-dist DIR]`
  *
  * One fake upstream with a fixed 20 ms latency; load at fixed rates of 1,000 and 3,000 requests/s
  * (open loop, evenly spaced, see `openLoop`) and at the maximum rate (autocannon, 100 connections),
@@ -12,7 +12,7 @@
  * of stdout is the JSON summary.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,7 +22,8 @@ import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import ts from 'typescript';
 
-type TargetName = 'direct' | 'bare' | 'heimdall' | 'portkey';
+// heimdall_base: another build of heimdall (--base-dist), for before/after comparisons in one run.
+type TargetName = 'direct' | 'bare' | 'heimdall' | 'heimdall_base' | 'portkey';
 interface RunResult {
   readonly p50: number;
   readonly p99: number;
@@ -50,8 +51,12 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     targets: { type: 'string', default: 'direct,bare,heimdall,portkey' },
     'heimdall-log-level': { type: 'string', default: 'info' },
-    // Extra node flags for the heimdall process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it under load.
+    // Extra node flags for the heimdall process, e.g. --heimdall-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it under load.
     'heimdall-node-args': { type: 'string', default: '' },
+    // Where heimdall's stdout goes (its JSON logs, or --trace-gc lines); default /dev/null.
+    'heimdall-stdout': { type: 'string' },
+    // The dist/ directory of another heimdall build, loaded as target heimdall_base (e.g. a git worktree of main).
+    'base-dist': { type: 'string' },
   },
 });
 const duration = Number(values.duration);
@@ -244,7 +249,9 @@ async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: n
     const { port } = await firstJsonLine(child);
     return { name, url: `http://127.0.0.1:${port}`, headers: { authorization: 'Bearer sk-bench' }, model: 'gpt-4o-mini', pid: child.pid, close: () => stop(child) };
   }
-  if (name === 'heimdall') {
+  if (name === 'heimdall' || name === 'heimdall_base') {
+    const dist = name === 'heimdall' ? join(root, 'dist') : values['base-dist'];
+    if (dist === undefined) throw new Error('heimdall_base needs --base-dist DIR');
     const port = await freePort();
     const artifact = existsSync(join(root, 'artifacts', 'default.json')) ? undefined : trainFallbackArtifact();
     const config = {
@@ -253,13 +260,13 @@ async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: n
       providers: { openrouter: { api_key: 'sk-or-v1-bench-key', base_url: `${upstreamUrl}/v1` } },
       logging: { level: values['heimdall-log-level'] },
     };
-    const file = join(tmpdir(), `heimdall-bench-${process.pid}.json`);
+    const file = join(tmpdir(), `heimdall-bench-${process.pid}-${name}.json`);
     writeFileSync(file, JSON.stringify(config));
     const nodeArgs = values['heimdall-node-args'].split(' ').filter((a) => a !== '');
-    const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist', 'cli', 'main.js'), 'serve', '--config', file], {
+    const child = spawn(process.execPath, [...nodeArgs, join(dist, 'cli', 'main.js'), 'serve', '--config', file], {
       cwd: root,
       env: { ...process.env, PORT: '' },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', values['heimdall-stdout'] === undefined ? 'ignore' : openSync(values['heimdall-stdout'], 'w'), 'inherit'],
     });
     const url = `http://127.0.0.1:${port}`;
     await waitHttp(`${url}/health`);
@@ -308,7 +315,7 @@ async function main(): Promise<void> {
   log(`upstream on ${upstreamUrl} (20 ms fixed latency); ${duration} s per run; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
   const raw: Partial<Record<TargetName, { max: RunResult; r1000: RunResult; r3000: RunResult; s1000: RunResult; rss: number }>> = {};
-  const order: TargetName[] = (['direct', 'bare', 'heimdall', 'portkey'] as const).filter((t) => wanted.has(t));
+  const order: TargetName[] = (['direct', 'bare', 'heimdall_base', 'heimdall', 'portkey'] as const).filter((t) => wanted.has(t));
   for (const name of order) {
     let target: Target;
     try {
@@ -328,7 +335,7 @@ async function main(): Promise<void> {
       const max = await load(target, { stream: false, seconds: duration, connections: 100 });
       log(`${name} max: ${max.rps.toFixed(0)} req/s (p50 ${max.p50.toFixed(2)} ms), ${max.errors} errors`);
       raw[name] = { max, r1000, r3000, s1000, rss: peakRssMb(target.pid) };
-      if (name === 'heimdall') log(`heimdall self-measured overhead (total minus upstream wait, all runs): ${await selfOverhead(target.url)}`);
+      if (name === 'heimdall' || name === 'heimdall_base') log(`heimdall self-measured overhead (total minus upstream wait, all runs): ${await selfOverhead(target.url)}`);
     } finally {
       await target.close();
     }

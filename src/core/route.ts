@@ -84,7 +84,7 @@ export function route(input: RouteInput, state: RouterState): RoutingDecision {
   const maxPrice = minDefined(tuning.maxPriceUsdPerRequest, policy?.maxPriceUsdPerRequest);
 
   // Score each bucket in escalation order; the first with a candidate that has room is primary.
-  const perBucket = new Map<Bucket, RoutedCandidate[]>();
+  const perBucket = new Map<Bucket, RankedBucket>();
   const order = bucketEscalationOrder(triaged);
   let primary: Bucket | undefined;
   let crowded: Bucket | undefined;
@@ -92,11 +92,11 @@ export function route(input: RouteInput, state: RouterState): RoutingDecision {
   let tooLong = 0;
   for (const b of order) {
     const ranked = scoreBucket(b, input, state, eligible, alpha, maxPrice, match);
-    perBucket.set(b, ranked.candidates);
+    perBucket.set(b, ranked);
     members += ranked.eligibleMembers;
     tooLong += ranked.contextRejected;
-    if (ranked.candidates.length === 0) continue;
-    if (ranked.candidates.some((c) => c.contextRatio <= CTX_SOFT_LIMIT)) {
+    if (ranked.order.length === 0) continue;
+    if (ranked.hasRoom) {
       primary = b;
       break;
     }
@@ -119,14 +119,15 @@ export function route(input: RouteInput, state: RouterState): RoutingDecision {
   const seen = new Set<string>();
   const perBucketLimit = tuning.candidatesPerBucket ?? Infinity;
   for (const b of bucketEscalationOrder(primary)) {
-    const ranked = perBucket.get(b) ?? scoreBucket(b, input, state, eligible, alpha, maxPrice, match).candidates;
+    const ranked = perBucket.get(b) ?? scoreBucket(b, input, state, eligible, alpha, maxPrice, match);
     let taken = 0;
-    for (const c of ranked) {
+    for (const pos of ranked.order) {
       if (taken >= perBucketLimit) break;
-      if (seen.has(c.id)) continue;
-      seen.add(c.id);
+      const model = ranked.models[pos] as RouterModel;
+      if (seen.has(model.id)) continue;
+      seen.add(model.id);
       taken++;
-      candidates.push(c);
+      candidates.push(toCandidate(ranked, pos, input, state));
     }
   }
 
@@ -179,6 +180,33 @@ function eligibleModels(input: RouteInput, state: RouterState, excluded: { name:
   return out;
 }
 
+/** Number of values {@link scoreBucket} keeps per scored model. */
+const STRIDE = 7;
+const Q = 0;
+const C = 1;
+const COST_USD = 2;
+const RATIO = 3;
+const CTX_PEN = 4;
+const LAT_PEN = 5;
+const SCORE = 6;
+
+/**
+ * One bucket's scored models, kept as numbers: only the candidates the decision takes become
+ * objects (a bucket often scores a dozen models and the decision keeps three).
+ */
+interface RankedBucket {
+  readonly bucket: Bucket;
+  /** Scored models, in eligible order; `values` holds STRIDE numbers for each. */
+  readonly models: RouterModel[];
+  readonly values: Float64Array;
+  /** Positions into `models`, best first. */
+  readonly order: number[];
+  /** Some scored model has the prompt under the soft context limit. */
+  readonly hasRoom: boolean;
+  readonly eligibleMembers: number;
+  readonly contextRejected: number;
+}
+
 /**
  * Alpha-scores one bucket's eligible models: `alpha * Q - (1 - alpha) * C - penalties`, Q mixed over
  * the top_p clusters by weight, C the expected cost over the most expensive eligible model's.
@@ -191,7 +219,7 @@ function scoreBucket(
   alpha: number,
   maxPrice: number | undefined,
   clusters: ClusterMatch,
-): { candidates: RoutedCandidate[]; eligibleMembers: number; contextRejected: number } {
+): RankedBucket {
   const tuning = state.tuning;
   const outTokens = expectedOutput(input, state, bucket);
   // Context uses the client's max_tokens when given: the provider reserves it in the window.
@@ -205,7 +233,10 @@ function scoreBucket(
     if (sd !== undefined && sd > maxSd) maxSd = sd;
   }
   const members = state.buckets[bucket];
-  const candidates: RoutedCandidate[] = [];
+  const models: RouterModel[] = [];
+  const values = new Float64Array(eligible.length * STRIDE);
+  const order: number[] = [];
+  let hasRoom = false;
   let eligibleMembers = 0;
   let contextRejected = 0;
   for (const m of eligible) {
@@ -224,31 +255,54 @@ function scoreBucket(
     const ctxPen = ratio > CTX_SOFT_LIMIT ? tuning.penalties.ctxOver80pct : 0;
     const sd = input.observed?.latencySdMs[m.index];
     const latPen = maxSd > 0 && sd !== undefined && sd > 0 ? tuning.penalties.latencySd * (sd / maxSd) : 0;
-    const reasoning = mapReasoning(input.reasoning, tuning.bucketDefaults[bucket], m.reasoning, m.provider, input.maxOutputTokens);
-    candidates.push({
-      name: m.name,
-      id: m.id,
-      provider: m.provider,
-      providerModel: m.providerModel,
-      bucket,
-      quality: q,
-      cost: c,
-      costUsd,
-      contextRatio: ratio,
-      penalties: { ctxOver80pct: ctxPen, latencySd: latPen },
-      score: alpha * q - (1 - alpha) * c - ctxPen - latPen,
-      ...(reasoning ? { reasoning } : {}),
-    });
+    if (ratio <= CTX_SOFT_LIMIT) hasRoom = true;
+    const pos = models.length;
+    const o = pos * STRIDE;
+    values[o + Q] = q;
+    values[o + C] = c;
+    values[o + COST_USD] = costUsd;
+    values[o + RATIO] = ratio;
+    values[o + CTX_PEN] = ctxPen;
+    values[o + LAT_PEN] = latPen;
+    values[o + SCORE] = alpha * q - (1 - alpha) * c - ctxPen - latPen;
+    models.push(m);
+    order.push(pos);
   }
-  candidates.sort(compareCandidates);
-  return { candidates, eligibleMembers, contextRejected };
+  // Higher score first; ties go to the cheaper model, then by name, so the order is total and stable.
+  order.sort((a, b) => {
+    const sa = values[a * STRIDE + SCORE] as number;
+    const sb = values[b * STRIDE + SCORE] as number;
+    if (sa !== sb) return sb - sa;
+    const ca = values[a * STRIDE + COST_USD] as number;
+    const cb = values[b * STRIDE + COST_USD] as number;
+    if (ca !== cb) return ca - cb;
+    const na = (models[a] as RouterModel).name;
+    const nb = (models[b] as RouterModel).name;
+    return na < nb ? -1 : na > nb ? 1 : 0;
+  });
+  return { bucket, models, values, order, hasRoom, eligibleMembers, contextRejected };
 }
 
-/** Higher score first; ties go to the cheaper model, then by name, so the order is total and stable. */
-function compareCandidates(a: RoutedCandidate, b: RoutedCandidate): number {
-  if (a.score !== b.score) return b.score - a.score;
-  if (a.costUsd !== b.costUsd) return a.costUsd - b.costUsd;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+/** The decision's view of one scored model, with the reasoning setting it will be called with. */
+function toCandidate(ranked: RankedBucket, pos: number, input: RouteInput, state: RouterState): RoutedCandidate {
+  const m = ranked.models[pos] as RouterModel;
+  const v = ranked.values;
+  const o = pos * STRIDE;
+  const reasoning = mapReasoning(input.reasoning, state.tuning.bucketDefaults[ranked.bucket], m.reasoning, m.provider, input.maxOutputTokens);
+  return {
+    name: m.name,
+    id: m.id,
+    provider: m.provider,
+    providerModel: m.providerModel,
+    bucket: ranked.bucket,
+    quality: v[o + Q] as number,
+    cost: v[o + C] as number,
+    costUsd: v[o + COST_USD] as number,
+    contextRatio: v[o + RATIO] as number,
+    penalties: { ctxOver80pct: v[o + CTX_PEN] as number, latencySd: v[o + LAT_PEN] as number },
+    score: v[o + SCORE] as number,
+    ...(reasoning ? { reasoning } : {}),
+  };
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

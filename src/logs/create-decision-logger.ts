@@ -48,7 +48,7 @@ export interface DecisionLoggerStats {
 }
 
 export interface DecisionLoggerOptions {
-  /** Records per INSERT batch (default 100). A full batch is flushed without waiting for `flushMs`. */
+  /** Records per INSERT batch (default 32). A full batch is flushed without waiting for `flushMs`. */
   readonly batchSize?: number;
   /** Longest a record waits before it is written, and the retry interval while the store is down (default 1000). */
   readonly flushMs?: number;
@@ -99,7 +99,7 @@ export interface DecisionLogger {
  * recovers by itself when the store returns.
  */
 export function createDecisionLogger(store: { readonly decisions: Pick<DecisionStore, 'insert'> }, options: DecisionLoggerOptions = {}): DecisionLogger {
-  const batchSize = Math.max(1, options.batchSize ?? 100);
+  const batchSize = Math.max(1, options.batchSize ?? 32);
   const flushMs = options.flushMs ?? 1000;
   const maxQueue = Math.max(1, options.maxQueue ?? 10_000);
   const schedule =
@@ -265,7 +265,7 @@ export function toRecord(input: DecisionLogInput, options: Pick<DecisionLoggerOp
     ...(target === undefined ? {} : { modelId: target.id, provider: target.provider }),
     ...(client === undefined ? {} : { client }),
     ...(sessionId === undefined ? {} : { sessionId }),
-    ...(decision === undefined ? {} : { features: { ...decision.explanation.features } }),
+    ...(decision === undefined ? {} : { features: decision.explanation.features }),
     ...(embedding === undefined ? {} : { embedding: encodeFloat32(embedding) }),
     ...(decision === undefined ? {} : { decision: decisionSummary(decision) }),
     fallbacks: [...(input.fallbacks ?? [])],
@@ -296,6 +296,7 @@ function decisionSummary(decision: RoutingDecision): unknown {
       penalties: c.penalties,
       score: c.score,
     })),
-    explanation: decision.explanation,
+    // The features have their own column; the JSON does not repeat them.
+    explanation: { ...decision.explanation, features: undefined },
   };
 }
