@@ -1,7 +1,7 @@
 import { GatewayError } from '../errors/gateway-error.js';
 import type { ReasoningRequest } from '../types/chat.js';
 import type { Bucket, RoutedCandidate, RoutingDecision } from '../types/routing-decision.js';
-import { nearestClusters, type ClusterMatch } from './clustering/nearest-clusters.js';
+import { selectNearestClusters, type ClusterMatch } from './clustering/nearest-clusters.js';
 import { extractFeatures } from './features/extract-features.js';
 import { predictGbdt } from './gbdt/predict-gbdt.js';
 import { mapReasoning } from './reasoning/map-reasoning.js';
@@ -68,7 +68,7 @@ export function route(input: RouteInput, state: RouterState): RoutingDecision {
   const sims = simScratch.subarray(0, state.k);
   clusterSimilarities(embedding, state.centroids, state.k, state.dim, sims);
   const tuning = state.tuning;
-  nearestClusters(embedding, state.centroids, state.k, tuning.topP, tuning.clusterTemperature, match);
+  selectNearestClusters(sims, tuning.topP, tuning.clusterTemperature, match);
 
   if (featureScratch.length < state.featureSources.length) featureScratch = new Float64Array(state.featureSources.length);
   const fv = featureScratch.subarray(0, state.featureSources.length);

@@ -1,4 +1,5 @@
 import { GatewayError } from '../../errors/gateway-error.js';
+import { clusterSimilarities } from '../triage/cluster-similarities.js';
 
 /** The `count` most similar centroids, best first, with softmax weights that sum to 1. */
 export interface ClusterMatch {
@@ -38,34 +39,48 @@ export function nearestClusters(
       `centroid matrix of ${centroids.length} values does not fit k=${k} clusters of dimension ${d}`,
     );
   }
+  if (simScratch.length < k) simScratch = new Float32Array(k);
+  const sims = simScratch.subarray(0, k);
+  clusterSimilarities(vec, centroids, k, d, sims);
+  return selectNearestClusters(sims, topP, temperature, out);
+}
+
+// Reused across calls by nearestClusters.
+let simScratch = new Float32Array(64);
+
+/**
+ * The selection half of {@link nearestClusters}, over similarities already computed (the router
+ * computes them once for the triage features and reuses them here). Same tie rule, same weights.
+ */
+export function selectNearestClusters(sims: Float32Array, topP: number, temperature: number, out?: ClusterMatch): ClusterMatch {
+  const k = sims.length;
+  if (k < 1) throw new GatewayError('routing_artifact_invalid', 'no centroids to match against');
   if (!(temperature > 0) || !Number.isFinite(temperature)) {
     throw new GatewayError('routing_artifact_invalid', `cluster temperature must be a positive number, got ${temperature}`);
   }
   const p = Math.min(k, Math.max(1, Number.isFinite(topP) ? Math.floor(topP) : 1));
   const match = out !== undefined && out.indices.length >= p ? out : createClusterMatch(p);
   const idx = match.indices;
-  const sims = match.similarities;
+  const best = match.similarities;
   let count = 0;
   for (let c = 0; c < k; c++) {
-    const base = c * d;
-    let s = 0;
-    for (let j = 0; j < d; j++) s += (vec[j] as number) * (centroids[base + j] as number);
+    const s = sims[c] as number;
     // Strictly greater: an equal similarity never displaces an earlier (lower) index.
-    if (count === p && !(s > (sims[p - 1] as number))) continue;
+    if (count === p && !(s > (best[p - 1] as number))) continue;
     let pos = count < p ? count++ : p - 1;
-    while (pos > 0 && s > (sims[pos - 1] as number)) {
-      sims[pos] = sims[pos - 1] as number;
+    while (pos > 0 && s > (best[pos - 1] as number)) {
+      best[pos] = best[pos - 1] as number;
       idx[pos] = idx[pos - 1] as number;
       pos--;
     }
-    sims[pos] = s;
+    best[pos] = s;
     idx[pos] = c;
   }
   const weights = match.weights;
-  const top = sims[0] as number;
+  const top = best[0] as number;
   let total = 0;
   for (let i = 0; i < count; i++) {
-    const w = Math.exp(((sims[i] as number) - top) / temperature);
+    const w = Math.exp(((best[i] as number) - top) / temperature);
     weights[i] = w;
     total += w;
   }

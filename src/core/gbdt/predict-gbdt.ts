@@ -1,6 +1,9 @@
 import { GatewayError } from '../../errors/gateway-error.js';
 import { OBJECTIVE_LINKS, type GbdtModel } from './gbdt-model.js';
 
+// Reused across calls: the hot path allocates nothing here.
+let rowScratch = new Float32Array(128);
+
 function checkShapes(model: GbdtModel, features: ArrayLike<number>, out: Float64Array): void {
   if (features.length < model.numFeature) {
     throw new GatewayError('gateway_internal', `gbdt: got ${features.length} features, the model needs ${model.numFeature}`);
@@ -21,12 +24,16 @@ export function predictMargin(model: GbdtModel, features: ArrayLike<number>, out
   checkShapes(model, features, result);
   const { left, right, splitIndex, threshold, defaultLeft, leafValue, treeOffset, treeGroup, baseMargin } = model;
   const fround = Math.fround;
+  // Rounded to float32 once per row, not once per visited node (hundreds of trees visit each feature).
+  if (rowScratch.length < model.numFeature) rowScratch = new Float32Array(model.numFeature);
+  const row = rowScratch;
+  for (let f = 0; f < model.numFeature; f++) row[f] = features[f] as number;
   for (let c = 0; c < model.numClass; c++) result[c] = baseMargin[c] as number;
   for (let t = 0; t < model.numTrees; t++) {
     let node = treeOffset[t] as number;
     let l = left[node] as number;
     while (l >= 0) {
-      const value = fround(features[splitIndex[node] as number] as number);
+      const value = row[splitIndex[node] as number] as number;
       if (value !== value) {
         node = defaultLeft[node] === 1 ? l : (right[node] as number);
       } else {
