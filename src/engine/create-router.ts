@@ -1,4 +1,5 @@
 import { LruCache } from '../core/cache/lru-cache.js';
+import { packDecision, unpackDecision, type PackedDecision } from '../core/cache/packed-decision.js';
 import { requestFingerprint } from '../core/hash/request-fingerprint.js';
 import { toRoutingText } from '../core/request/routing-text.js';
 import { route, type ObservedStats, type RoutePolicy } from '../core/route.js';
@@ -72,11 +73,24 @@ export interface HeimdallRouter extends Plugin {
 export function createRouter(options: RouterOptions): HeimdallRouter {
   const cacheEnabled = options.cache?.enabled ?? true;
   const now = options.now ?? Date.now;
-  const cache = new LruCache<string, RoutingDecision>({
+  // Entries are packed (see PackedDecision): a full cache of decision objects was most of the live
+  // heap and most of what every young-generation GC had to copy.
+  const packed = new LruCache<string, PackedDecision>({
     maxEntries: options.cache?.maxEntries ?? 10_000,
     ...(options.cache?.ttlMs !== undefined ? { ttlMs: options.cache.ttlMs } : { ttlMs: 600_000 }),
     now,
   });
+  const cache = {
+    get(key: string): RoutingDecision | undefined {
+      const hit = packed.get(key);
+      return hit === undefined ? undefined : unpackDecision(hit);
+    },
+    set(key: string, decision: RoutingDecision): void {
+      packed.set(key, packDecision(decision));
+    },
+    delete: (key: string) => packed.delete(key),
+    clear: () => packed.clear(),
+  };
   const aliasOption = options.aliases ?? {};
   const aliasesNow = (): Readonly<Record<string, RoutePolicy>> => (typeof aliasOption === 'function' ? aliasOption() : aliasOption);
   const providerKeys = new WeakMap<ReadonlySet<string>, string>();
@@ -187,7 +201,7 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
     decide,
     decideAsync,
     prefersAsync: options.remoteEmbedder !== undefined || options.sharedCache !== undefined,
-    cacheStats: () => ({ hits: cache.hits, misses: cache.misses, size: cache.size, evictions: cache.evictions }),
+    cacheStats: () => ({ hits: packed.hits, misses: packed.misses, size: packed.size, evictions: packed.evictions }),
     clearCache: () => cache.clear(),
     async preHook(request: ChatRequest, context: HookContext): Promise<PreHookResult> {
       if (!isRouted(request.model)) return { kind: 'continue' };

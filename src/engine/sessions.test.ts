@@ -58,7 +58,7 @@ describe('decideWithFloor', () => {
     expect(floored.bucket).toBe('hard');
     expect(floored.explanation.escalation ?? '').toContain('forced');
     if (plain.bucket === 'hard') throw new Error('precondition: the easy prompt must not be hard');
-    expect(decideWithFloor(router, 'cheap')(easy, { providers: ALL_PROVIDERS })).toBe(plain);
-    expect(decideWithFloor(router, undefined)(easy, { providers: ALL_PROVIDERS })).toBe(plain);
+    expect(decideWithFloor(router, 'cheap')(easy, { providers: ALL_PROVIDERS })).toEqual(plain);
+    expect(decideWithFloor(router, undefined)(easy, { providers: ALL_PROVIDERS })).toEqual(plain);
   });
 });
