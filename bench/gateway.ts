@@ -265,7 +265,8 @@ async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: n
     };
     const file = join(tmpdir(), `heimdall-bench-${process.pid}-${name}.json`);
     writeFileSync(file, JSON.stringify(config));
-    const nodeArgs = values['heimdall-node-args'].split(' ').filter((a) => a !== '');
+    // The extra node flags go to the build under test only, never to the baseline build.
+    const nodeArgs = name === 'heimdall' ? values['heimdall-node-args'].split(' ').filter((a) => a !== '') : [];
     const child = spawn(process.execPath, [...nodeArgs, join(dist, 'cli', 'main.js'), 'serve', '--config', file], {
       cwd: root,
       env: { ...process.env, PORT: '' },
@@ -339,7 +340,10 @@ async function main(): Promise<void> {
       const max = runs.has('max') ? await load(target, { stream: false, seconds: duration, connections: 100 }) : skipped;
       log(`${name} max: ${max.rps.toFixed(0)} req/s (p50 ${max.p50.toFixed(2)} ms), ${max.errors} errors`);
       raw[name] = { max, r1000, r3000, s1000, rss: peakRssMb(target.pid) };
-      if (name === 'heimdall' || name === 'heimdall_base') log(`heimdall self-measured overhead (total minus upstream wait, all runs): ${await selfOverhead(target.url)}`);
+      if (name === 'heimdall' || name === 'heimdall_base') {
+        log(`${name} self-measured overhead (total minus upstream wait, all runs): ${await selfOverhead(target.url)}`);
+        log(`${name} memory at the end: ${await memoryBreakdown(target.url)}`);
+      }
     } finally {
       await target.close();
     }
@@ -387,6 +391,16 @@ async function selfOverhead(url: string): Promise<string> {
     return b === undefined ? '?' : Number.isFinite(b.le) ? `<= ${(b.le * 1000).toFixed(2)} ms` : '> 100 ms';
   };
   return `mean ${((sum / count) * 1000).toFixed(3)} ms over ${count} requests, p50 ${q(0.5)}, p99 ${q(0.99)}`;
+}
+
+/** Where the target's memory is at the end of its runs, from its own /metrics (prom-client default metrics). */
+async function memoryBreakdown(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const mb = (name: string): string => {
+    const v = Number(new RegExp(`^heimdall_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1]);
+    return Number.isFinite(v) ? `${(v / 1e6).toFixed(0)} MB` : '?';
+  };
+  return `rss ${mb('process_resident_memory_bytes')}, V8 heap committed ${mb('nodejs_heap_size_total_bytes')} (used ${mb('nodejs_heap_size_used_bytes')}), external ${mb('nodejs_external_memory_bytes')}`;
 }
 
 function round(x: number): number {
