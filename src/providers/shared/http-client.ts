@@ -117,9 +117,13 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions): Pooled
       };
       const text = async (): Promise<string> => {
         claim();
-        const chunks: Uint8Array[] = [];
-        for await (const chunk of iterate()) chunks.push(chunk);
-        return Buffer.concat(chunks).toString('utf8');
+        // undici's own reader: a `for await` over the stream built an async iterator per call and,
+        // when it finished, an AbortError with a stack trace (measured in the gateway's profile).
+        try {
+          return await raw.text();
+        } catch (err) {
+          throw mapTransportError(err, req.signal, req.provider);
+        }
       };
       return {
         status: res.statusCode,
