@@ -59,6 +59,8 @@ const { values } = parseArgs({
     'base-dist': { type: 'string' },
     // Only some of the runs (rate_1000,rate_3000,stream_rate_1000,max), for quick experiments; skipped ones print null.
     runs: { type: 'string', default: 'rate_1000,rate_3000,stream_rate_1000,max' },
+    // Run heimdall before heimdall_base (alternate between runs: the second target of a run tends to do better).
+    'base-last': { type: 'boolean', default: false },
   },
 });
 const duration = Number(values.duration);
@@ -319,7 +321,8 @@ async function main(): Promise<void> {
   log(`upstream on ${upstreamUrl} (20 ms fixed latency); ${duration} s per run; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
   const raw: Partial<Record<TargetName, { max: RunResult; r1000: RunResult; r3000: RunResult; s1000: RunResult; rss: number }>> = {};
-  const order: TargetName[] = (['direct', 'bare', 'heimdall_base', 'heimdall', 'portkey'] as const).filter((t) => wanted.has(t));
+  const sequence: readonly TargetName[] = values['base-last'] ? ['direct', 'bare', 'heimdall', 'heimdall_base', 'portkey'] : ['direct', 'bare', 'heimdall_base', 'heimdall', 'portkey'];
+  const order: TargetName[] = sequence.filter((t) => wanted.has(t));
   for (const name of order) {
     let target: Target;
     try {
