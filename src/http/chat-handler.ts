@@ -15,7 +15,7 @@ import { toOpenAIChatCompletion } from '../wire/to-openai-chat-completion.js';
 import type { GatewayServices, RequestContext } from './gateway-services.js';
 import { createDeadlines } from './deadlines.js';
 import { readJsonBody } from './read-json-body.js';
-import { startAccounting, type RequestSession } from './request-accounting.js';
+import { recordPlanningFailure, startAccounting, type RequestSession } from './request-accounting.js';
 import { sendJson, writeChunk } from './send.js';
 import { transparencyHeaders, wantsExplanation } from './transparency-headers.js';
 
@@ -38,7 +38,13 @@ export async function handleChat(services: GatewayServices, format: ApiFormat, r
   const sessions = services.ops?.sessions;
   const sessionId = sessions === undefined ? undefined : sessionIdOf(req.headers['x-session-id'], request);
   const session = sessions === undefined || sessionId === undefined ? undefined : await sessionOf(sessions, sessionId);
-  const plan = await services.plan(request, creds, session === undefined ? { requestId: ctx.requestId } : { sessionId: session.id, requestId: ctx.requestId, ...(session.floor === undefined ? {} : { floor: session.floor }) });
+  let plan: Awaited<ReturnType<GatewayServices['plan']>>;
+  try {
+    plan = await services.plan(request, creds, session === undefined ? { requestId: ctx.requestId } : { sessionId: session.id, requestId: ctx.requestId, ...(session.floor === undefined ? {} : { floor: session.floor }) });
+  } catch (err) {
+    recordPlanningFailure(services, ctx, request, creds.principal, err);
+    throw err;
+  }
   services.metrics?.decision(plan.decisionMs / 1000);
   services.metrics?.routed(plan);
   const accounting = startAccounting(services, ctx, request, creds.principal, plan, session);

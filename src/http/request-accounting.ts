@@ -117,3 +117,23 @@ export function startAccounting(
     },
   };
 }
+
+/**
+ * Records a chat request that failed before it had a plan (unknown model, no provider credentials,
+ * nothing routable): no target and no decision, but the reports and the training data see it.
+ * Malformed requests are not recorded; there is no request to record, and the access log has them.
+ */
+export function recordPlanningFailure(services: GatewayServices, ctx: RequestContext, request: ChatRequest, principal: GatewayPrincipal, failure: unknown): void {
+  const log = services.ops?.decisionLog;
+  if (log === undefined) return;
+  log.log({
+    requestId: ctx.requestId,
+    createdAt: Date.now() - (performance.now() - ctx.startedAt),
+    request,
+    artifactVersion: services.artifactVersion(),
+    latencyMs: performance.now() - ctx.startedAt,
+    errorCode: isGatewayError(failure) ? failure.code : 'gateway_internal',
+    ...(principal.anonymous ? {} : { client: principal.name }),
+  });
+}
+

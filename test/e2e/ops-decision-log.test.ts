@@ -108,6 +108,36 @@ describe('decision logs', () => {
     }
   });
 
+  it('records requests that fail before they have a plan, but not malformed ones', async () => {
+    const gw = await startTestGateway(gatewayConfig('planning.db'));
+    try {
+      const unknown = await fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'x-request-id': 'req-unknown-model' },
+        body: JSON.stringify({ model: 'no-such-model-anywhere', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(unknown.status).toBeGreaterThanOrEqual(400);
+      expect(unknown.status).toBeLessThan(500);
+      const code = ((await unknown.json()) as { error: { code: string } }).error.code;
+      const malformed = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'x-request-id': 'req-malformed' }, body: '{"model": "auto", "messages": [' });
+      expect(malformed.status).toBe(400);
+      await malformed.text();
+
+      await gw.gateway.operations.decisionLog?.flush();
+      const store = gw.gateway.operations.store as Store;
+      expect(await record(store, 'req-unknown-model')).toMatchObject({
+        routed: false,
+        requestedModel: 'no-such-model-anywhere',
+        status: 'error',
+        errorCode: code,
+        artifactVersion: gw.gateway.routing.state().version,
+      });
+      expect(await record(store, 'req-malformed')).toBeUndefined();
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('stores the prompt text only with logging.store_prompts', async () => {
     const gw = await startTestGateway(gatewayConfig('prompts.db', { logging: { level: 'info', store_prompts: true } }));
     try {
