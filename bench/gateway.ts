@@ -344,8 +344,11 @@ async function main(): Promise<void> {
       log(`${name} max: ${max.rps.toFixed(0)} req/s (p50 ${max.p50.toFixed(2)} ms), ${max.errors} errors`);
       raw[name] = { max, r1000, r3000, s1000, rss: peakRssMb(target.pid) };
       if (name === 'heimdall' || name === 'heimdall_base') {
-        log(`${name} self-measured overhead (total minus upstream wait, all runs): ${await selfOverhead(target.url)}`);
-        log(`${name} memory at the end: ${await memoryBreakdown(target.url)}`);
+        // One scrape: the event-loop lag gauge covers the time since the previous scrape (here: all runs).
+        const text = await (await fetch(`${target.url}/metrics`)).text();
+        log(`${name} self-measured overhead (total minus upstream wait, all runs): ${selfOverhead(text)}`);
+        log(`${name} memory at the end: ${memoryBreakdown(text)}`);
+        log(`${name} event loop over all runs: ${loopAndGc(text)}`);
       }
     } finally {
       await target.close();
@@ -384,8 +387,7 @@ async function main(): Promise<void> {
 }
 
 /** Heimdall's own view from /metrics: mean and bucket quantiles of `heimdall_gateway_overhead_seconds`. */
-async function selfOverhead(url: string): Promise<string> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+function selfOverhead(text: string): string {
   const sum = Number(/heimdall_gateway_overhead_seconds_sum\{route="chat_completions"\} (\S+)/.exec(text)?.[1]);
   const count = Number(/heimdall_gateway_overhead_seconds_count\{route="chat_completions"\} (\S+)/.exec(text)?.[1]);
   const buckets = [...text.matchAll(/heimdall_gateway_overhead_seconds_bucket\{le="([^"]+)",route="chat_completions"\} (\S+)/g)].map((m) => ({ le: Number(m[1]), n: Number(m[2]) }));
@@ -397,13 +399,26 @@ async function selfOverhead(url: string): Promise<string> {
 }
 
 /** Where the target's memory is at the end of its runs, from its own /metrics (prom-client default metrics). */
-async function memoryBreakdown(url: string): Promise<string> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+function memoryBreakdown(text: string): string {
   const mb = (name: string): string => {
     const v = Number(new RegExp(`^heimdall_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1]);
     return Number.isFinite(v) ? `${(v / 1e6).toFixed(0)} MB` : '?';
   };
   return `rss ${mb('process_resident_memory_bytes')}, V8 heap committed ${mb('nodejs_heap_size_total_bytes')} (used ${mb('nodejs_heap_size_used_bytes')}), external ${mb('nodejs_external_memory_bytes')}`;
+}
+
+/** Event-loop delay quantiles and GC pauses by kind, from the target's /metrics. */
+function loopAndGc(text: string): string {
+  const lag = (q: string): string => {
+    const v = Number(new RegExp(`^heimdall_event_loop_lag_seconds\\{quantile="${q}"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    return Number.isFinite(v) ? `${(v * 1000).toFixed(1)} ms` : '?';
+  };
+  const gc = [...text.matchAll(/^heimdall_gc_pause_seconds_count\{kind="([^"]+)"\} (\S+)$/gm)].map((m) => {
+    const sum = Number(new RegExp(`^heimdall_gc_pause_seconds_sum\\{kind="${m[1] as string}"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    const n = Number(m[2]);
+    return `${m[1] as string} ${n} pauses, mean ${((sum / n) * 1000).toFixed(2)} ms`;
+  });
+  return `lag p50 ${lag('0.5')}, p99 ${lag('0.99')}, max ${lag('1')}; GC: ${gc.join('; ')}`;
 }
 
 function round(x: number): number {
