@@ -12,7 +12,7 @@
  * of stdout is the JSON summary.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -122,6 +122,47 @@ async function waitHttp(url: string, timeoutMs = 60_000): Promise<void> {
     if (Date.now() > until) throw new Error(`${url} did not come up`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** CPU time (user + system) a process (all its threads) or one of its threads has used so far, in ms; NaN when unknown. */
+function cpuMs(pid: number | undefined, tid?: number): number {
+  if (pid === undefined) return NaN;
+  try {
+    // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th, in clock ticks (100 Hz).
+    const rest = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(rest[11]) + Number(rest[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU ms used so far by each thread of a process (the main thread's id is the pid). */
+function threadCpuMs(pid: number | undefined): Map<number, number> {
+  const out = new Map<number, number>();
+  if (pid === undefined) return out;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) out.set(Number(tid), cpuMs(pid, Number(tid)));
+  } catch {
+    // process gone
+  }
+  return out;
+}
+
+/**
+ * Runs `fn` and logs the target's CPU time per request over it, in all and on its main thread
+ * (the rest is V8's GC helpers, libuv's pool, worker threads): far steadier figures than latency
+ * percentiles on a shared machine.
+ */
+async function withCpu(target: Target, label: string, fn: () => Promise<RunResult>): Promise<RunResult> {
+  const before = threadCpuMs(target.pid);
+  const r = await fn();
+  const after = threadCpuMs(target.pid);
+  let all = 0;
+  for (const [tid, ms] of after) all += ms - (before.get(tid) ?? 0);
+  const main = (after.get(target.pid ?? -1) ?? NaN) - (before.get(target.pid ?? -1) ?? NaN);
+  const us = (ms: number): string => ((ms / r.samples) * 1000).toFixed(0);
+  if (Number.isFinite(all) && r.samples > 0) log(`${target.name} ${label}: CPU ${us(all)} us per request (main thread ${us(main)}, other threads ${us(all - main)}; ${(all / 1000).toFixed(2)} s over ${r.samples} requests)`);
+  return r;
 }
 
 /** Peak resident set size (VmHWM) of a process, in MB. */
@@ -264,6 +305,8 @@ async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: n
       ...(artifact === undefined ? {} : { artifact: { path: artifact }, models: { 'tiny-small': { provider: 'openrouter', model: 'qwen/qwen-2.5-7b-instruct' }, 'tiny-medium': { provider: 'openrouter', model: 'meta-llama/llama-3.1-8b-instruct' }, 'tiny-large': { provider: 'openrouter', model: 'nvidia/llama-3.1-nemotron-70b-instruct' } } }),
       providers: { openrouter: { api_key: 'sk-or-v1-bench-key', base_url: `${upstreamUrl}/v1` } },
       logging: { level: values['heimdall-log-level'] },
+      // A fresh decision store per run: an ever-growing .heimdall/heimdall.db from earlier runs would make its inserts slower run after run.
+      storage: { url: `sqlite:${join(tmpdir(), `heimdall-bench-${process.pid}-${name}.db`)}` },
     };
     const file = join(tmpdir(), `heimdall-bench-${process.pid}-${name}.json`);
     writeFileSync(file, JSON.stringify(config));
@@ -281,7 +324,12 @@ async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: n
       if (r.status === 200) break;
       await new Promise((res) => setTimeout(res, 50));
     }
-    return { name, url, headers: {}, model: 'auto', pid: child.pid, close: () => stop(child) };
+    const db = join(tmpdir(), `heimdall-bench-${process.pid}-${name}.db`);
+    const close = async (): Promise<void> => {
+      await stop(child);
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
+    };
+    return { name, url, headers: {}, model: 'auto', pid: child.pid, close };
   }
   const port = await freePort();
   const child = start(process.execPath, [join(root, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js'), `--port=${port}`, '--headless'], { NODE_ENV: 'production' });
@@ -334,11 +382,11 @@ async function main(): Promise<void> {
     try {
       await load(target, { stream: false, seconds: 3, connections: 50 }); // warm-up (JIT, pools)
       const skipped: RunResult = { p50: NaN, p99: NaN, rps: NaN, errors: 0, samples: 0 };
-      const r1000 = runs.has('rate_1000') ? await openLoop(target, { rate: 1000, stream: false, seconds: duration }) : skipped;
+      const r1000 = runs.has('rate_1000') ? await withCpu(target, 'rate 1000', () => openLoop(target, { rate: 1000, stream: false, seconds: duration })) : skipped;
       log(`${name} rate 1000: p50 ${r1000.p50.toFixed(3)} ms, p99 ${r1000.p99.toFixed(3)} ms, ${r1000.errors} errors`);
       const r3000 = runs.has('rate_3000') ? await openLoop(target, { rate: 3000, stream: false, seconds: duration }) : skipped;
       log(`${name} rate 3000: p50 ${r3000.p50.toFixed(3)} ms, p99 ${r3000.p99.toFixed(3)} ms, ${r3000.errors} errors, ${r3000.rps.toFixed(0)} req/s`);
-      const s1000 = runs.has('stream_rate_1000') ? await openLoop(target, { rate: 1000, stream: true, seconds: duration }) : skipped;
+      const s1000 = runs.has('stream_rate_1000') ? await withCpu(target, 'stream 1000', () => openLoop(target, { rate: 1000, stream: true, seconds: duration })) : skipped;
       log(`${name} stream 1000: p50 ${s1000.p50.toFixed(3)} ms, p99 ${s1000.p99.toFixed(3)} ms, ${s1000.errors} errors`);
       const max = runs.has('max') ? await load(target, { stream: false, seconds: duration, connections: 100 }) : skipped;
       log(`${name} max: ${max.rps.toFixed(0)} req/s (p50 ${max.p50.toFixed(2)} ms), ${max.errors} errors`);
