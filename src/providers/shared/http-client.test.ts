@@ -170,4 +170,25 @@ describe('createUndiciHttpClient', () => {
     const third = await client.request({ url: `${upstream.url}/k3`, method: 'GET', headers: {} });
     expect(await third.json()).toEqual({ n: 3 });
   });
+
+  it('a consumer that stops while the body is still open leaves no error behind, and the client keeps working', async () => {
+    const finish = gate();
+    upstream.setHandler(async (_req, res) => {
+      res.raw.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.raw.write('data: [DONE]\n\n');
+      await finish.opened;
+      res.raw.end('data: late\n\n');
+    });
+    const first = await client.request({ url: `${upstream.url}/open`, method: 'GET', headers: {} });
+    let seen = '';
+    for await (const chunk of first.body) {
+      seen += new TextDecoder().decode(chunk);
+      break;
+    }
+    expect(seen).toBe('data: [DONE]\n\n');
+    finish.open();
+    upstream.setHandler((_req, res) => res.json(200, { after: true }));
+    const next = await client.request({ url: `${upstream.url}/after`, method: 'GET', headers: {} });
+    expect(await next.json()).toEqual({ after: true });
+  });
 });

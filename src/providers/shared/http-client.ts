@@ -103,10 +103,21 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions): Pooled
         consumed = true;
       };
       async function* iterate(): AsyncGenerator<Uint8Array> {
+        // Every stream consumer stops at its terminal event (`[DONE]`, `message_stop`), before
+        // the body's end. Node's default iterator then destroys the stream with a fresh
+        // AbortError (a stack trace per streamed answer) and, when the body's last bytes have not
+        // arrived yet, its connection. Instead the rest is drained (bounded), so the connection
+        // goes back to the pool. A request aborted by the client is destroyed by
+        // undici through the signal; a body beyond the size limit is destroyed by `dump`, and one
+        // that stalls by the client's idle (body) timeout.
+        let ended = false;
         try {
-          for await (const chunk of raw) yield chunk as Uint8Array;
+          for await (const chunk of raw.iterator({ destroyOnReturn: false })) yield chunk as Uint8Array;
+          ended = true;
         } catch (err) {
           throw mapTransportError(err, req.signal, req.provider);
+        } finally {
+          if (!ended) raw.dump({ limit: DRAIN_LIMIT_BYTES }).catch(() => undefined);
         }
       }
       const body: AsyncIterable<Uint8Array> = {
@@ -145,7 +156,7 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions): Pooled
           if (consumed) return;
           consumed = true;
           try {
-            await raw.dump({ limit: 64 * 1024 });
+            await raw.dump({ limit: DRAIN_LIMIT_BYTES });
           } catch {
             // The body is being discarded; a transport failure while discarding changes nothing.
           }
@@ -155,6 +166,9 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions): Pooled
     close: () => agent.close(),
   };
 }
+
+/** Most of an unread body drained so that its connection can be reused; beyond it the connection is closed. */
+const DRAIN_LIMIT_BYTES = 64 * 1024;
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
