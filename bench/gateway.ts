@@ -8,8 +8,9 @@
  *   bare      a pass-through proxy on undici that does no work (the floor)
  *   heimdall  `heimdall serve` (one worker, compiled JS) routing `model: "auto"`, every prompt distinct (no cache hits)
  *   portkey   the Portkey gateway (`@portkey-ai/gateway`) forwarding to the same upstream
- * Each target runs in its own process; latencies are per response, high-resolution. The last line
- * of stdout is the JSON summary.
+ * Each target runs in its own process; latencies are per response, high-resolution. Each fixed-rate
+ * run also prints (stderr) the target's CPU time per request, main thread and other threads, read
+ * from /proc. The last line of stdout is the JSON summary.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
