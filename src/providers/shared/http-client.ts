@@ -107,9 +107,9 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions): Pooled
         // the body's end. Node's default iterator then destroys the stream with a fresh
         // AbortError (a stack trace per streamed answer) and, when the body's last bytes have not
         // arrived yet, its connection. Instead the rest is drained (bounded), so the connection
-        // goes back to the pool. A request aborted by the client is destroyed by
-        // undici through the signal; a body beyond the size limit is destroyed by `dump`, and one
-        // that stalls by the client's idle (body) timeout.
+        // goes back to the pool. A request the client aborted is destroyed by undici through the
+        // signal; a body over the size limit is destroyed by `dump`, one that stalls by the idle
+        // (body) timeout.
         let ended = false;
         try {
           for await (const chunk of raw.iterator({ destroyOnReturn: false })) yield chunk as Uint8Array;
