@@ -1,4 +1,5 @@
 import { createUndiciHttpClient, type PooledHttpClient } from '../providers/shared/http-client.js';
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bundledArtifactPath } from '../artifact/load-artifact.js';
@@ -20,6 +21,7 @@ import type { GatewayServices, PlanHints } from '../http/gateway-services.js';
 import { recordFeedback } from '../logs/record-feedback.js';
 import { createLogger, type GatewayLogger } from '../obs/create-logger.js';
 import { createBaselineCost } from '../obs/baseline-cost.js';
+import { connectClusterMetrics } from '../obs/cluster-metrics.js';
 import { createGatewayMetrics, type GatewayMetrics } from '../obs/gateway-metrics.js';
 import { createSharedDecisionCache } from '../state/shared-decision-cache.js';
 import type { GatewaySharedState } from '../state/create-shared-state.js';
@@ -171,7 +173,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     await ops.close();
     throw err;
   }
-  const selector = config.artifact.canary === undefined ? undefined : createCanarySelector({ percent: config.artifact.canary.percent });
+  // Replaced on reload: the canary's share can change (or drop to nothing) without a restart.
+  let selector = config.artifact.canary === undefined ? undefined : createCanarySelector({ percent: config.artifact.canary.percent });
   if (config.metrics.enabled) {
     const routing = runtime;
     metrics = createGatewayMetrics({
@@ -271,9 +274,12 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   let draining = false;
   const aliasNames = (): string[] => ['auto', ...Object.keys(wiring.config.router.aliases)];
 
+  // A scrape reaches one worker of a cluster (they share the port); it answers with every worker's metrics.
+  const clusterMetrics = metrics !== undefined && cluster.isWorker ? connectClusterMetrics(metrics.registry) : undefined;
   const services: GatewayServices = {
     log,
     metrics,
+    ...(clusterMetrics === undefined ? {} : { scrapeMetrics: clusterMetrics.scrape }),
     catalog,
     config: () => wiring.config,
     credentials: () => wiring.credentials,
@@ -322,6 +328,10 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
         void nextWiring.providers.close();
         throw err;
       }
+      const nextCanary = next.artifact.canary;
+      if (nextCanary === undefined) selector = undefined;
+      else if (canary !== undefined) selector = createCanarySelector({ percent: nextCanary.percent });
+      else log.warn({ percent: nextCanary.percent }, 'artifact.canary was added by a reload; the canary artifact is loaded at the next start');
       const old = wiring;
       wiring = nextWiring;
       // Calls already running on the old pools finish there; the pools close once idle.
@@ -341,6 +351,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       runtime.close();
       canary?.close();
       metrics?.close();
+      clusterMetrics?.close();
       catalogSync?.close();
       closed = true;
       if (catalogTimer !== undefined) clearTimeout(catalogTimer);

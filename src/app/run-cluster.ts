@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { serveClusterMetrics } from '../obs/cluster-metrics.js';
 
 /** Options of {@link runClusterPrimary}. */
 export interface ClusterOptions {
@@ -11,8 +12,9 @@ export interface ClusterOptions {
 
 /**
  * The cluster primary: forks `workers` processes that share the listening port (node:cluster),
- * replaces a worker that dies unexpectedly (with a short back-off against crash loops), and on
- * SIGTERM/SIGINT asks every worker to drain and waits for them. Resolves with the exit code.
+ * replaces a worker that dies unexpectedly (with a short back-off against crash loops), gathers
+ * every worker's metrics for a scrape that reached one of them, and on SIGTERM/SIGINT asks every
+ * worker to drain and waits for them. Resolves with the exit code.
  */
 export function runClusterPrimary(options: ClusterOptions): Promise<number> {
   let stopping = false;
@@ -33,6 +35,7 @@ export function runClusterPrimary(options: ClusterOptions): Promise<number> {
     });
     return worker;
   };
+  const stopMetrics = serveClusterMetrics();
   for (let i = 0; i < options.workers; i++) fork(i);
   options.log('started workers', { workers: options.workers });
 
@@ -40,6 +43,7 @@ export function runClusterPrimary(options: ClusterOptions): Promise<number> {
     const stop = (signal: NodeJS.Signals): void => {
       if (stopping) return;
       stopping = true;
+      stopMetrics();
       options.log('stopping workers', { signal });
       const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
       if (alive.length === 0) {

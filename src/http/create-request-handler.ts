@@ -152,7 +152,16 @@ async function metrics(services: GatewayServices, _req: IncomingMessage, res: Se
     return;
   }
   const registry = services.metrics.registry;
-  const text = await registry.metrics();
+  let text: string;
+  if (services.scrapeMetrics === undefined) text = await registry.metrics();
+  else {
+    try {
+      text = await services.scrapeMetrics();
+    } catch (err) {
+      // A partial scrape would read as counters dropping; a failed one is recorded as such by Prometheus.
+      throw new GatewayError('gateway_unavailable', `The cluster's metrics could not be gathered: ${castToError(err).message}`);
+    }
+  }
   res.statusCode = 200;
   res.setHeader('content-type', registry.contentType);
   res.end(text);

@@ -53,6 +53,8 @@ export interface GatewayServices {
   isDraining(): boolean;
   /** Decision logs, limits, sessions, feedback (absent when the gateway runs without them). */
   readonly ops?: RequestOps;
+  /** `GET /metrics` under a cluster: every worker's metrics, gathered through the primary (absent: this process's registry). */
+  scrapeMetrics?(): Promise<string>;
 }
 
 /** Per-request facts the edge records once the handler is done. */

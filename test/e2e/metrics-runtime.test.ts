@@ -119,6 +119,23 @@ describe('runtime metrics on /metrics', () => {
     expect(age).toBeGreaterThan(0);
     expect(age).toBeCloseTo((Date.now() - Date.parse(gw.gateway.services.catalog.snapshotDate)) / 1000, -2);
   });
+
+  it('fails a scrape with a clear 503 when the cluster cannot gather every worker, and keeps serving', async () => {
+    // What a worker sees when the primary (or another worker) does not answer in time.
+    const services = gw.gateway.services as { scrapeMetrics?: () => Promise<string> };
+    services.scrapeMetrics = () => Promise.reject(new Error('a worker did not report its metrics within 5000 ms'));
+    try {
+      const res = await fetch(`${gw.url}/metrics`);
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { error: { message: string; type: string; code: string } };
+      expect(body.error.code).toBe('gateway_unavailable');
+      expect(body.error.message).toContain('did not report its metrics');
+    } finally {
+      delete services.scrapeMetrics;
+    }
+    expect((await fetch(`${gw.url}/metrics`)).status).toBe(200);
+    expect((await chat('auto', 'say hello to my friend please')).status).toBe(200);
+  });
 });
 
 describe('with metrics disabled', () => {

@@ -95,7 +95,7 @@ describe('artifact registry as the gateway artifact source', () => {
 });
 
 describe('canary artifact', () => {
-  it('sends a sticky share of clients to the candidate, and the logs compare both versions', async () => {
+  it('sends a sticky share of clients to the candidate, the logs compare both versions, and a reload changes the share', async () => {
     const gw = await startTestGateway(base('canary.db', { artifact: { path: pathA, reload_seconds: 0, canary: { path: pathB, percent: 50 } } }));
     try {
       expect(gw.gateway.canary?.state().version).toBe(versionB);
@@ -125,6 +125,16 @@ describe('canary artifact', () => {
       const expectedB = sessions.filter((s) => canarySlot(s) < 5_000).length;
       expect(rows.find((r) => r.artifactVersion === versionB)?.requests).toBe(expectedB);
       expect(rows.find((r) => r.artifactVersion === versionA)?.requests).toBe(sessions.length - expectedB);
+
+      // A config reload changes the share without a restart: none, then all of the traffic.
+      const current = gw.gateway.services.config();
+      const withPercent = (percent: number): typeof current => ({ ...current, artifact: { ...current.artifact, canary: { path: pathB, percent } } });
+      gw.gateway.applyConfig(withPercent(0));
+      expect(new Set(await Promise.all(users.map(routeAs)))).toEqual(new Set([versionA]));
+      gw.gateway.applyConfig(withPercent(100));
+      expect(new Set(await Promise.all(users.map(routeAs)))).toEqual(new Set([versionB]));
+      gw.gateway.applyConfig({ ...current, artifact: { ...current.artifact, canary: undefined } });
+      expect(new Set(await Promise.all(users.map(routeAs)))).toEqual(new Set([versionA]));
     } finally {
       await gw.close();
     }

@@ -63,7 +63,7 @@ describe('startServer', () => {
 });
 
 describe('heimdall serve', () => {
-  it('runs workers sharing one port, reports ready after warm-up, and exits cleanly on SIGTERM', async () => {
+  it('runs workers sharing one port, reports ready after warm-up, scrapes every worker at once, and exits cleanly on SIGTERM', async () => {
     const configPath = join(tmpdir(), `heimdall-serve-${process.pid}.json`);
     writeFileSync(
       configPath,
@@ -92,6 +92,15 @@ describe('heimdall serve', () => {
     const port = [...ports][0] as number;
     const res = await fetch(`http://127.0.0.1:${port}/ready`);
     expect(res.status).toBe(200);
+    // A scrape reaches one worker and reports every worker's series, each with its worker label.
+    for (let i = 0; i < 3; i++) {
+      const scrape = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(scrape.status).toBe(200);
+      const text = await scrape.text();
+      expect(text).toMatch(/^heimdall_process_resident_memory_bytes\{worker="0"\} \d+/m);
+      expect(text).toMatch(/^heimdall_process_resident_memory_bytes\{worker="1"\} \d+/m);
+      expect(text.match(/^# TYPE heimdall_requests_total counter$/gm)).toHaveLength(1);
+    }
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
