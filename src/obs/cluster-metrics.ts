@@ -8,6 +8,8 @@ const SCRAPE = 'heimdall:metrics:scrape';
 const SCRAPED = 'heimdall:metrics:scraped';
 const COLLECT = 'heimdall:metrics:collect';
 const COLLECTED = 'heimdall:metrics:collected';
+/** Sent by a worker once its registry can answer; a worker still starting is not asked. */
+const JOINED = 'heimdall:metrics:joined';
 
 interface Message {
   readonly type: string;
@@ -23,18 +25,20 @@ function isMessage(value: unknown): value is Message {
 }
 
 /**
- * The primary's side: answers a worker's scrape with the metrics of every live worker, each series
- * keeping its `worker` label. A worker that does not answer within `timeoutMs` fails the scrape
+ * The primary's side: answers a worker's scrape with the metrics of every worker that has joined
+ * (its gateway is up), each series keeping its `worker` label. A worker that does not answer within `timeoutMs` fails the scrape
  * (Prometheus records it as down) rather than returning a partial picture. Returns a stop function.
  */
 export function serveClusterMetrics(timeoutMs = 5_000): () => void {
   let next = 0;
   const collecting = new Map<number, { readonly parts: object[][]; waiting: number; readonly done: (err?: Error) => void }>();
 
+  // Workers whose registry answers (a restarted worker joins once its gateway is built).
+  const joined = new Set<Worker>();
   const collect = (): Promise<string> =>
     new Promise((resolve, reject) => {
       const id = next++;
-      const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && w.isConnected());
+      const workers = [...joined].filter((w) => w.isConnected());
       const parts: object[][] = [];
       const timer = setTimeout(() => done(new Error(`a worker did not report its metrics within ${timeoutMs} ms`)), timeoutMs);
       const done = (err?: Error): void => {
@@ -44,7 +48,12 @@ export function serveClusterMetrics(timeoutMs = 5_000): () => void {
           reject(err);
           return;
         }
-        AggregatorRegistry.aggregate(parts).metrics().then(resolve, reject);
+        try {
+          AggregatorRegistry.aggregate(parts).metrics().then(resolve, reject);
+        } catch (cause) {
+          // A malformed part must fail this scrape, not the primary.
+          reject(cause instanceof Error ? cause : new Error(String(cause)));
+        }
       };
       collecting.set(id, { parts, waiting: workers.length, done });
       for (const w of workers) w.send({ type: COLLECT, id });
@@ -53,6 +62,11 @@ export function serveClusterMetrics(timeoutMs = 5_000): () => void {
 
   const onMessage = (worker: Worker, message: unknown): void => {
     if (!isMessage(message)) return;
+    if (message.type === JOINED) {
+      joined.add(worker);
+      worker.once('exit', () => joined.delete(worker));
+      return;
+    }
     if (message.type === COLLECTED) {
       const c = collecting.get(message.id);
       if (c === undefined) return;
@@ -75,6 +89,7 @@ export function serveClusterMetrics(timeoutMs = 5_000): () => void {
   cluster.on('message', onMessage);
   return () => {
     cluster.off('message', onMessage);
+    joined.clear();
     for (const c of [...collecting.values()]) c.done(new Error('the cluster is stopping'));
   };
 }
@@ -117,6 +132,7 @@ export function connectClusterMetrics(registry: Registry, timeoutMs = 10_000): C
     }
   };
   process.on('message', onMessage);
+  send({ type: JOINED, id: 0 });
   return {
     scrape: () =>
       new Promise((resolve, reject) => {

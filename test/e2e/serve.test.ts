@@ -75,32 +75,50 @@ describe('heimdall serve', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // With port 0 every worker would get its own port; read the ports from the logs.
-    const ready = new Set<string>();
-    const ports = new Set<number>();
-    await new Promise<void>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout });
-      lines.on('line', (line) => {
-        const entry = JSON.parse(line) as { msg: string; worker?: string; port?: number };
-        if (entry.msg === 'listening' && entry.port !== undefined) ports.add(entry.port);
-        if (entry.msg === 'warm-up done; ready' && entry.worker !== undefined) ready.add(entry.worker);
-        if (ready.size === 2) resolve();
-      });
-      child.on('exit', () => reject(new Error('serve exited early')));
+    // With port 0 every worker gets its own port; read the ports (and pids) from the logs.
+    const entries: Array<{ msg: string; worker?: string; port?: number; pid?: number; role?: string }> = [];
+    const waiters: Array<() => void> = [];
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      entries.push(JSON.parse(line) as (typeof entries)[number]);
+      for (const w of waiters.splice(0)) w();
     });
-    expect([...ready].sort()).toEqual(['0', '1']);
-    const port = [...ports][0] as number;
+    const until = async (done: () => boolean): Promise<void> => {
+      while (!done()) {
+        if (child.exitCode !== null) throw new Error('serve exited early');
+        await new Promise<void>((resolve) => waiters.push(resolve));
+      }
+    };
+    const readyCount = (): number => entries.filter((e) => e.msg === 'warm-up done; ready').length;
+    await until(() => readyCount() === 2);
+    const ready = entries.filter((e) => e.msg === 'warm-up done; ready');
+    expect(ready.map((e) => e.worker).sort()).toEqual(['0', '1']);
+    const listening = (worker: string) => entries.find((e) => e.msg === 'listening' && e.worker === worker) as { port: number; pid: number };
+    const port = listening('0').port;
     const res = await fetch(`http://127.0.0.1:${port}/ready`);
     expect(res.status).toBe(200);
     // A scrape reaches one worker and reports every worker's series, each with its worker label.
+    const scrape = async (): Promise<{ status: number; text: string }> => {
+      const r = await fetch(`http://127.0.0.1:${port}/metrics`);
+      return { status: r.status, text: await r.text() };
+    };
     for (let i = 0; i < 3; i++) {
-      const scrape = await fetch(`http://127.0.0.1:${port}/metrics`);
-      expect(scrape.status).toBe(200);
-      const text = await scrape.text();
+      const { status, text } = await scrape();
+      expect(status).toBe(200);
       expect(text).toMatch(/^heimdall_process_resident_memory_bytes\{worker="0"\} \d+/m);
       expect(text).toMatch(/^heimdall_process_resident_memory_bytes\{worker="1"\} \d+/m);
       expect(text.match(/^# TYPE heimdall_requests_total counter$/gm)).toHaveLength(1);
     }
+    // Worker 1 dies: while its replacement starts, a scrape answers with the workers that are up
+    // instead of waiting on one that cannot answer yet; once it is ready it is back in the scrape.
+    process.kill(listening('1').pid, 'SIGKILL');
+    await until(() => entries.some((e) => e.msg === 'worker exited unexpectedly; replacing it'));
+    const during = await scrape();
+    expect(during.status).toBe(200);
+    expect(during.text).toMatch(/^heimdall_process_resident_memory_bytes\{worker="0"\} \d+/m);
+    await until(() => readyCount() === 3);
+    const after = await scrape();
+    expect(after.status).toBe(200);
+    expect(after.text).toMatch(/^heimdall_process_resident_memory_bytes\{worker="1"\} \d+/m);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
