@@ -301,13 +301,14 @@ async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: n
     if (dist === undefined) throw new Error('heimdall_base needs --base-dist DIR');
     const port = await freePort();
     const artifact = existsSync(join(root, 'artifacts', 'default.json')) ? undefined : trainFallbackArtifact();
+    const db = join(tmpdir(), `heimdall-bench-${process.pid}-${name}.db`);
     const config = {
       server: { host: '127.0.0.1', port, workers: 1 },
       ...(artifact === undefined ? {} : { artifact: { path: artifact }, models: { 'tiny-small': { provider: 'openrouter', model: 'qwen/qwen-2.5-7b-instruct' }, 'tiny-medium': { provider: 'openrouter', model: 'meta-llama/llama-3.1-8b-instruct' }, 'tiny-large': { provider: 'openrouter', model: 'nvidia/llama-3.1-nemotron-70b-instruct' } } }),
       providers: { openrouter: { api_key: 'sk-or-v1-bench-key', base_url: `${upstreamUrl}/v1` } },
       logging: { level: values['heimdall-log-level'] },
       // A fresh decision store per run: an ever-growing .heimdall/heimdall.db from earlier runs would make its inserts slower run after run.
-      storage: { url: `sqlite:${join(tmpdir(), `heimdall-bench-${process.pid}-${name}.db`)}` },
+      storage: { url: `sqlite:${db}` },
     };
     const file = join(tmpdir(), `heimdall-bench-${process.pid}-${name}.json`);
     writeFileSync(file, JSON.stringify(config));
@@ -325,7 +326,6 @@ async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: n
       if (r.status === 200) break;
       await new Promise((res) => setTimeout(res, 50));
     }
-    const db = join(tmpdir(), `heimdall-bench-${process.pid}-${name}.db`);
     const close = async (): Promise<void> => {
       await stop(child);
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
