@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { openaiCompletion } from './helpers/fake-responses.js';
-import { startTestGateway, type TestGateway } from './helpers/start-test-gateway.js';
+import { startTestGateway, type TestGateway, TINY_OPENAI_MODELS } from './helpers/start-test-gateway.js';
 
 /** Every bad input gets a 4xx in the endpoint's own error shape, and nothing reaches a provider. */
 let upstream: FakeUpstream;
@@ -14,11 +14,7 @@ const CHEAP_KEY = 'hk-cheap-gateway-key-0123456789';
 beforeAll(async () => {
   upstream = await startFakeUpstream((req, res) => res.json(200, openaiCompletion((req.body as { model: string }).model, 'ok')));
   gw = await startTestGateway({
-    models: {
-      'tiny-small': { provider: 'openai', model: 'gpt-4o-mini' },
-      'tiny-medium': { provider: 'openai', model: 'gpt-4.1-mini' },
-      'tiny-large': { provider: 'openai', model: 'gpt-4.1' },
-    },
+    models: TINY_OPENAI_MODELS,
     providers: { openai: { api_key: 'sk-proj-configured', base_url: `${upstream.url}/v1` } },
     server: { body_limit_bytes: 64 * 1024 },
     auth: {

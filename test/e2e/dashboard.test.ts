@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { openaiCompletion } from './helpers/fake-responses.js';
 import { parsePrometheusText } from './helpers/prometheus-text.js';
-import { startTestGateway, type TestGateway } from './helpers/start-test-gateway.js';
+import { startTestGateway, type TestGateway, TINY_OPENAI_MODELS } from './helpers/start-test-gateway.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -41,7 +41,7 @@ beforeAll(async () => {
   });
   gw = await startTestGateway(
     {
-      models: { 'tiny-small': { provider: 'openai', model: 'gpt-4o-mini' }, 'tiny-medium': { provider: 'openai', model: 'gpt-4.1-mini' }, 'tiny-large': { provider: 'openai', model: 'gpt-4.1' } },
+      models: TINY_OPENAI_MODELS,
       providers: { openai: { api_key: 'sk-proj-configured', base_url: `${upstream.url}/v1` } },
       retry: { max_retries: 0 },
     },

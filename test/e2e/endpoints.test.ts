@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { openaiCompletion } from './helpers/fake-responses.js';
-import { startTestGateway, type TestGateway } from './helpers/start-test-gateway.js';
+import { startTestGateway, type TestGateway, TINY_OPENAI_MODELS } from './helpers/start-test-gateway.js';
 
 let upstream: FakeUpstream;
 let gw: TestGateway;
@@ -10,11 +10,7 @@ let gw: TestGateway;
 beforeAll(async () => {
   upstream = await startFakeUpstream((req, res) => res.json(200, openaiCompletion((req.body as { model: string }).model, 'ok')));
   gw = await startTestGateway({
-    models: {
-      'tiny-small': { provider: 'openai', model: 'gpt-4o-mini' },
-      'tiny-medium': { provider: 'openai', model: 'gpt-4.1-mini' },
-      'tiny-large': { provider: 'openai', model: 'gpt-4.1' },
-    },
+    models: TINY_OPENAI_MODELS,
     providers: { openai: { api_key: 'sk-proj-configured', base_url: `${upstream.url}/v1` } },
   });
 });
@@ -114,7 +110,7 @@ describe('operational endpoints', () => {
 describe('configuration reload', () => {
   it('applies a new configuration to the running gateway and rejects an invalid one', async () => {
     const local = await startTestGateway({
-      models: { 'tiny-small': { provider: 'openai', model: 'gpt-4o-mini' }, 'tiny-medium': { provider: 'openai', model: 'gpt-4.1-mini' }, 'tiny-large': { provider: 'openai', model: 'gpt-4.1' } },
+      models: TINY_OPENAI_MODELS,
       providers: { openai: { api_key: 'sk-proj-before-reload', base_url: `${upstream.url}/v1` } },
     });
     try {
@@ -138,7 +134,7 @@ describe('configuration reload', () => {
 describe('starting without keys', () => {
   it('starts, and fails requests clearly until a key is configured or sent', async () => {
     const bare = await startTestGateway({
-      models: { 'tiny-small': { provider: 'openai', model: 'gpt-4o-mini' }, 'tiny-medium': { provider: 'openai', model: 'gpt-4.1-mini' }, 'tiny-large': { provider: 'openai', model: 'gpt-4.1' } },
+      models: TINY_OPENAI_MODELS,
       providers: { openai: { base_url: `${upstream.url}/v1` } },
     });
     try {

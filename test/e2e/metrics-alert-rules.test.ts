@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { openaiCompletion } from './helpers/fake-responses.js';
 import { parsePrometheusText, type Sample, type Scrape } from './helpers/prometheus-text.js';
-import { startTestGateway, type TestGateway } from './helpers/start-test-gateway.js';
+import { startTestGateway, type TestGateway, TINY_OPENAI_MODELS } from './helpers/start-test-gateway.js';
 
 const RULES_PATH = fileURLToPath(new URL('../../ops/prometheus/alerts.yml', import.meta.url));
 const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((p) => existsSync(p));
@@ -80,7 +80,7 @@ beforeAll(async () => {
   });
   gw = await startTestGateway(
     {
-      models: { 'tiny-small': { provider: 'openai', model: 'gpt-4o-mini' }, 'tiny-medium': { provider: 'openai', model: 'gpt-4.1-mini' }, 'tiny-large': { provider: 'openai', model: 'gpt-4.1' } },
+      models: TINY_OPENAI_MODELS,
       providers: { openai: { api_key: 'sk-proj-configured', base_url: `${upstream.url}/v1` } },
       retry: { max_retries: 0 },
     },

@@ -10,14 +10,10 @@ import type { Store } from '../../src/store/store.js';
 import { trainArtifact } from '../../src/tuning/train/train-artifact.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { openaiCompletion } from './helpers/fake-responses.js';
-import { startTestGateway, tinyArtifactPath } from './helpers/start-test-gateway.js';
+import { startTestGateway, tinyArtifactPath, TINY_OPENAI_MODELS } from './helpers/start-test-gateway.js';
 import { TINY_PRICES, tinyDataset } from './helpers/tiny-artifact.js';
 
-const MODELS = {
-  'tiny-small': { provider: 'openai', model: 'gpt-4o-mini' },
-  'tiny-medium': { provider: 'openai', model: 'gpt-4.1-mini' },
-  'tiny-large': { provider: 'openai', model: 'gpt-4.1' },
-};
+const MODELS = TINY_OPENAI_MODELS;
 const EASY = 'what is the capital of france please';
 const HARD = 'prove that there are infinitely many primes using a rigorous argument carefully';
 

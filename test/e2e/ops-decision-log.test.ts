@@ -11,13 +11,9 @@ import { openStore } from '../../src/store/open-store.js';
 import type { DecisionRecord, Store } from '../../src/store/store.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { openaiCompletion, openaiStream } from './helpers/fake-responses.js';
-import { startTestGateway, tinyArtifactPath, type TestGateway } from './helpers/start-test-gateway.js';
+import { startTestGateway, tinyArtifactPath, type TestGateway, TINY_OPENAI_MODELS } from './helpers/start-test-gateway.js';
 
-const MODELS = {
-  'tiny-small': { provider: 'openai', model: 'gpt-4o-mini' },
-  'tiny-medium': { provider: 'openai', model: 'gpt-4.1-mini' },
-  'tiny-large': { provider: 'openai', model: 'gpt-4.1' },
-};
+const MODELS = TINY_OPENAI_MODELS;
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 let upstream: FakeUpstream;

@@ -11,13 +11,9 @@ import type { SharedCircuitBreakers } from '../../src/state/shared-circuit-break
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { freePort, hasRedisServer, startRedisServer, type TestRedisServer } from '../redis/redis-server.js';
 import { openaiCompletion } from './helpers/fake-responses.js';
-import { startTestGateway, tinyArtifactPath, type TestGateway } from './helpers/start-test-gateway.js';
+import { startTestGateway, tinyArtifactPath, type TestGateway, TINY_OPENAI_MODELS } from './helpers/start-test-gateway.js';
 
-const MODELS = {
-  'tiny-small': { provider: 'openai', model: 'gpt-4o-mini' },
-  'tiny-medium': { provider: 'openai', model: 'gpt-4.1-mini' },
-  'tiny-large': { provider: 'openai', model: 'gpt-4.1' },
-};
+const MODELS = TINY_OPENAI_MODELS;
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const KEY_A = 'hmd-team-a-0123456789';
 const KEY_B = 'hmd-team-b-0123456789';

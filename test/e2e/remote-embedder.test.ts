@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { openaiCompletion } from './helpers/fake-responses.js';
-import { startTestGateway, type TestGateway } from './helpers/start-test-gateway.js';
+import { startTestGateway, type TestGateway, TINY_OPENAI_MODELS } from './helpers/start-test-gateway.js';
 
 let upstream: FakeUpstream;
 let embeddings: FakeUpstream;
@@ -17,11 +17,7 @@ beforeAll(async () => {
     return res.json(200, { object: 'list', data: [{ object: 'embedding', index: 0, embedding: Array.from({ length: dim }, (_, i) => (i === 0 ? 1 : 0)) }] });
   });
   gw = await startTestGateway({
-    models: {
-      'tiny-small': { provider: 'openai', model: 'gpt-4o-mini' },
-      'tiny-medium': { provider: 'openai', model: 'gpt-4.1-mini' },
-      'tiny-large': { provider: 'openai', model: 'gpt-4.1' },
-    },
+    models: TINY_OPENAI_MODELS,
     providers: { openai: { api_key: 'sk-proj-configured', base_url: `${upstream.url}/v1` } },
     embedding: { kind: 'remote', remote: { url: `${embeddings.url}/v1`, model: 'text-embedding-3-small', timeout: '2s' } },
   });

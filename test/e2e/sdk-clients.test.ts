@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fake-upstream.js';
 import { anthropicMessage, anthropicStream, geminiResponse, geminiStream, openaiCompletion, openaiStream } from './helpers/fake-responses.js';
-import { startTestGateway, type TestGateway } from './helpers/start-test-gateway.js';
+import { startTestGateway, type TestGateway, TINY_OPENAI_MODELS } from './helpers/start-test-gateway.js';
 
 /** The official SDKs, unchanged, pointed at the gateway: every provider's wire format behind either API. */
 let openaiUp: FakeUpstream;
@@ -51,11 +51,7 @@ beforeAll(async () => {
     else res.json(200, openaiCompletion(body.model, 'Hola'));
   });
   gw = await startTestGateway({
-    models: {
-      'tiny-small': { provider: 'openai', model: 'gpt-4o-mini' },
-      'tiny-medium': { provider: 'openai', model: 'gpt-4.1-mini' },
-      'tiny-large': { provider: 'openai', model: 'gpt-4.1' },
-    },
+    models: TINY_OPENAI_MODELS,
     providers: {
       openai: { api_key: 'sk-proj-configured-openai', base_url: `${openaiUp.url}/v1` },
       anthropic: { api_key: 'sk-ant-api03-configured', base_url: anthropicUp.url },

@@ -9,14 +9,10 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/obs/create-logger.js';
 import { createGate, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { openaiCompletion } from './helpers/fake-responses.js';
-import { tinyArtifactPath } from './helpers/start-test-gateway.js';
+import { tinyArtifactPath, TINY_OPENAI_MODELS } from './helpers/start-test-gateway.js';
 
 let upstream: FakeUpstream;
-const models = {
-  'tiny-small': { provider: 'openai', model: 'gpt-4o-mini' },
-  'tiny-medium': { provider: 'openai', model: 'gpt-4.1-mini' },
-  'tiny-large': { provider: 'openai', model: 'gpt-4.1' },
-};
+const models = TINY_OPENAI_MODELS;
 
 beforeAll(async () => {
   upstream = await startFakeUpstream((req, res) => res.json(200, openaiCompletion((req.body as { model: string }).model, 'ok')));

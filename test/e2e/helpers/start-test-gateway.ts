@@ -8,6 +8,13 @@ import { writeTinyArtifact } from './tiny-artifact.js';
 
 let artifactPath: string | undefined;
 
+/** The tiny artifact's three models, served by OpenAI (point `providers.openai.base_url` at a fake upstream). */
+export const TINY_OPENAI_MODELS = {
+  'tiny-small': { provider: 'openai', model: 'gpt-4o-mini' },
+  'tiny-medium': { provider: 'openai', model: 'gpt-4.1-mini' },
+  'tiny-large': { provider: 'openai', model: 'gpt-4.1' },
+} as const;
+
 /** The tiny artifact, trained once per test file. */
 export function tinyArtifactPath(): string {
   artifactPath ??= writeTinyArtifact();
