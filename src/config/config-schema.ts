@@ -268,7 +268,7 @@ export function createConfigSchema(env: ConfigEnv = {}) {
       decision_log: z
         .strictObject({
           enabled: z.boolean().default(true),
-          // Small batches: building a batch's records blocks the event loop (~15 us a record), so 32 keeps each block well under a millisecond.
+          // Rows per INSERT: a batch is one message to the SQLite writer (or one statement to PostgreSQL).
           batch_size: positiveInt.default(32),
           flush: durationMs(1_000),
           /** Records held while the store is down; beyond this they are dropped and counted. */

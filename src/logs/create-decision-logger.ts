@@ -56,7 +56,7 @@ export interface DecisionLoggerOptions {
   readonly maxQueue?: number;
   /** Keep the routing text (`logging.store_prompts`); off by default. */
   readonly storePrompts?: boolean;
-  /** Recomputes the routing text's embedding at flush time (the router's embedder), so training can reuse it. */
+  /** The routing text's embedding (the router's embedder, normally a cache hit) stored with the record, so training can reuse it. */
   readonly embed?: (text: string) => Float32Array | undefined;
   /** Prices usage when `costUsd` is not given. */
   readonly catalog?: () => ModelCatalog;
@@ -81,7 +81,7 @@ export function setDecisionLogFacts(context: HookContext, facts: DecisionLogFact
 /** The decision logger: a PostHook plugin plus a direct `log` for handlers that do not run the pipeline. */
 export interface DecisionLogger {
   readonly plugin: Plugin;
-  /** Queues one record. O(1), never throws, never waits on the store. */
+  /** Builds one record (prompt hash, embedding from the cache, rounded decision: ~15 us) and queues it; never throws, never waits on the store. */
   log(input: DecisionLogInput): void;
   /** True while a record with this id is queued and not yet written. */
   isPending(requestId: string): boolean;
@@ -93,8 +93,11 @@ export interface DecisionLogger {
 }
 
 /**
- * Creates the decision logger. Requests only pay for a queue push: hashing, embedding, JSON and the
- * INSERT happen at flush time, in batches. When the store is down, records stay queued (up to
+ * Creates the decision logger. Each request's record is built when it is logged (after the answer
+ * was sent) and the INSERTs happen at flush time, in batches. The queue holds only built records:
+ * holding the inputs instead kept every request's parsed body and decision alive until the flush,
+ * which is most of what the gateway's young generation promoted under load (docs/benchmarks.md),
+ * and with the store down it held up to `maxQueue` request bodies. When the store is down, records stay queued (up to
  * `maxQueue`, then new ones are dropped and counted) and the next flush retries, so the logger
  * recovers by itself when the store returns.
  */
@@ -109,7 +112,7 @@ export function createDecisionLogger(store: { readonly decisions: Pick<DecisionS
       t.unref();
       return { cancel: () => clearTimeout(t) };
     });
-  const queue: DecisionLogInput[] = [];
+  const queue: DecisionRecord[] = [];
   const pendingIds = new Map<string, number>();
   let written = 0;
   let dropped = 0;
@@ -130,29 +133,18 @@ export function createDecisionLogger(store: { readonly decisions: Pick<DecisionS
   const flushOnce = async (): Promise<boolean> => {
     const batch = queue.slice(0, batchSize);
     if (batch.length === 0) return false;
-    let records: DecisionRecord[];
-    try {
-      records = batch.map((input) => toRecord(input, options));
-    } catch (err) {
-      // A record that cannot be built would block the queue forever: drop the batch, count it.
-      queue.splice(0, batch.length);
-      forget(batch);
-      dropped += batch.length;
-      lastError = castToError(err).message;
-      return queue.length > 0;
-    }
-    await store.decisions.insert(records);
+    await store.decisions.insert(batch);
     queue.splice(0, batch.length);
     forget(batch);
     written += batch.length;
     return queue.length > 0;
   };
 
-  const forget = (batch: readonly DecisionLogInput[]): void => {
-    for (const input of batch) {
-      const n = (pendingIds.get(input.requestId) ?? 1) - 1;
-      if (n <= 0) pendingIds.delete(input.requestId);
-      else pendingIds.set(input.requestId, n);
+  const forget = (batch: readonly DecisionRecord[]): void => {
+    for (const record of batch) {
+      const n = (pendingIds.get(record.requestId) ?? 1) - 1;
+      if (n <= 0) pendingIds.delete(record.requestId);
+      else pendingIds.set(record.requestId, n);
     }
   };
 
@@ -181,7 +173,16 @@ export function createDecisionLogger(store: { readonly decisions: Pick<DecisionS
       dropped++;
       return;
     }
-    queue.push(input);
+    let record: DecisionRecord;
+    try {
+      record = toRecord(input, options);
+    } catch (err) {
+      // `log` never throws: a record that cannot be built is counted as dropped.
+      dropped++;
+      lastError = castToError(err).message;
+      return;
+    }
+    queue.push(record);
     pendingIds.set(input.requestId, (pendingIds.get(input.requestId) ?? 0) + 1);
     if (queue.length >= batchSize && running === undefined) {
       timer?.cancel();

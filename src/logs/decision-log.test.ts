@@ -128,6 +128,27 @@ describe('createDecisionLogger', () => {
     expect(rows.map((r) => r.requestId)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
   });
 
+  it('builds each record when it is logged: a record that cannot be built is dropped and counted, the rest are written', async () => {
+    const { store, rows } = flakyStore();
+    const timer = manualSchedule();
+    const logger = createDecisionLogger(store, {
+      batchSize: 10,
+      schedule: timer.schedule,
+      embed: (text) => {
+        if (text.includes('poison')) throw new Error('embedder broke');
+        return new Float32Array([1, 2]);
+      },
+    });
+    logger.log(input('a', 'first'));
+    expect(() => logger.log(input('b', 'poison pill'))).not.toThrow();
+    logger.log(input('c', 'third'));
+    expect(logger.stats()).toMatchObject({ queued: 2, dropped: 1, lastError: 'embedder broke' });
+    expect(logger.isPending('b')).toBe(false);
+    await logger.flush();
+    expect(rows.map((r) => r.requestId)).toEqual(['a', 'c']);
+    expect(logger.stats()).toMatchObject({ queued: 0, written: 2, dropped: 1 });
+  });
+
   it('records through the hook pipeline with facts the dispatcher left', async () => {
     const { store, rows } = flakyStore();
     const logger = createDecisionLogger(store, { schedule: manualSchedule().schedule });
