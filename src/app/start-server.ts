@@ -4,6 +4,7 @@ import type { Config } from '../config/config-schema.js';
 import { ConfigStore } from '../config/config-store.js';
 import { loadConfig, type LoadConfigOptions } from '../config/load-config.js';
 import { watchConfigFile, type ConfigFileWatcher } from '../config/watch-config-file.js';
+import { LiveList } from '../http/live-list.js';
 import { createGateway, type Gateway, type GatewayOptions } from './create-gateway.js';
 
 /** Options of {@link startServer}. */
@@ -31,12 +32,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { config, reload, ...gatewayOptions } = options;
   const gateway = await createGateway(config, gatewayOptions);
   const log = gateway.log;
-  const active = new Set<ServerResponse>();
+  // In-flight responses, for the drain at shutdown: a LiveList, not a Set (see LiveList).
+  const active = new LiveList<ServerResponse>();
   let drained: (() => void) | undefined;
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
-    active.add(res);
+    const entry = active.add(res);
     res.once('close', () => {
-      active.delete(res);
+      active.delete(entry);
       if (active.size === 0) drained?.();
     });
     gateway.handler(req, res);
@@ -75,7 +77,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       log.info({ inFlight: active.size }, 'shutting down: draining in-flight requests');
       gateway.startDraining();
       // Responses still to come tell their clients not to reuse the connection.
-      for (const res of active) if (!res.headersSent) res.setHeader('connection', 'close');
+      for (const res of active.values()) if (!res.headersSent) res.setHeader('connection', 'close');
       watcher?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -1,3 +1,5 @@
+import { LiveList } from './live-list.js';
+
 /** Aborts requests that outlive their deadline, checked by one shared timer instead of a timer per request. */
 export interface Deadlines {
   /** Registers `controller` to be aborted (with a `TimeoutError`) `ms` from now; returns the function that cancels it. */
@@ -7,18 +9,20 @@ export interface Deadlines {
 
 /**
  * A coarse deadline sweeper: one interval (default 1 s resolution, unref'd) scans the live
- * deadlines. Request deadlines are minutes long, so a second of slack is irrelevant, and a Set
+ * deadlines. Request deadlines are minutes long, so a second of slack is irrelevant, and a list
  * insert/delete per request is far cheaper than arming and clearing a timer.
  */
 export function createDeadlines(resolutionMs = 1000, now: () => number = Date.now): Deadlines {
-  const live = new Map<AbortController, number>();
+  // A LiveList, not a Map keyed by controller: see LiveList for what a churning Map costs the GC.
+  const live = new LiveList<{ readonly controller: AbortController; readonly at: number }>();
   let timer: NodeJS.Timeout | undefined;
   const sweep = (): void => {
     const t = now();
-    for (const [controller, at] of live) {
-      if (at <= t) {
-        live.delete(controller);
-        controller.abort(new DOMException('request deadline passed', 'TimeoutError'));
+    for (const entry of live.entries()) {
+      const d = entry.value;
+      if (d !== undefined && d.at <= t) {
+        live.delete(entry);
+        d.controller.abort(new DOMException('request deadline passed', 'TimeoutError'));
       }
     }
     if (live.size === 0 && timer !== undefined) {
@@ -28,13 +32,13 @@ export function createDeadlines(resolutionMs = 1000, now: () => number = Date.no
   };
   return {
     add(controller, ms) {
-      live.set(controller, now() + ms);
+      const entry = live.add({ controller, at: now() + ms });
       if (timer === undefined) {
         timer = setInterval(sweep, resolutionMs);
         timer.unref();
       }
       return () => {
-        live.delete(controller);
+        live.delete(entry);
       };
     },
     close() {
