@@ -1,5 +1,5 @@
 /**
- * `npm run bench:gateway -- [--json] [--duration S] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args="..."] [--base-dist DIR]`
+ * `npm run bench:gateway -- [--json] [--duration S] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args="..."] [--base-dist DIR] [--gc-stats]`
  *
  * One fake upstream with a fixed 20 ms latency; load at fixed rates of 1,000 and 3,000 requests/s
  * (open loop, evenly spaced, see `openLoop`) and at the maximum rate (autocannon, 100 connections),
@@ -10,7 +10,8 @@
  *   portkey   the Portkey gateway (`@portkey-ai/gateway`) forwarding to the same upstream
  * Each target runs in its own process; latencies are per response, high-resolution. Each fixed-rate
  * run also prints (stderr) the target's CPU time per request, main thread and other threads, read
- * from /proc. The last line of stdout is the JSON summary.
+ * from /proc (with --gc-stats, also what heimdall's young generation promoted). The last line of
+ * stdout is the JSON summary.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
@@ -62,6 +64,10 @@ const { values } = parseArgs({
     runs: { type: 'string', default: 'rate_1000,rate_3000,stream_rate_1000,max' },
     // Run heimdall before heimdall_base (alternate between runs: the second target of a run tends to do better).
     'base-last': { type: 'boolean', default: false },
+    // Diagnostic: both heimdall builds run with --trace-gc-nvp --no-allocation-site-pretenuring, and each rate run
+    // prints what the young generation promoted (pretenuring off: V8 moving a site to the old generation
+    // mid-run makes 'promoted' jump between runs of one build). Not for the headline figures.
+    'gc-stats': { type: 'boolean', default: false },
   },
 });
 const duration = Number(values.duration);
@@ -156,14 +162,57 @@ function threadCpuMs(pid: number | undefined): Map<number, number> {
  */
 async function withCpu(target: Target, label: string, fn: () => Promise<RunResult>): Promise<RunResult> {
   const before = threadCpuMs(target.pid);
+  const gcFrom = target.gcLines?.length ?? 0;
   const r = await fn();
   const after = threadCpuMs(target.pid);
+  if (target.gcLines !== undefined) log(`${target.name} ${label}: ${youngGenerationStats(target.gcLines.slice(gcFrom))}`);
   let all = 0;
   for (const [tid, ms] of after) all += ms - (before.get(tid) ?? 0);
   const main = (after.get(target.pid ?? -1) ?? NaN) - (before.get(target.pid ?? -1) ?? NaN);
   const us = (ms: number): string => ((ms / r.samples) * 1000).toFixed(0);
   if (Number.isFinite(all) && r.samples > 0) log(`${target.name} ${label}: CPU ${us(all)} us per request (main thread ${us(main)}, other threads ${us(all - main)}; ${(all / 1000).toFixed(2)} s over ${r.samples} requests)`);
   return r;
+}
+
+/**
+ * What the main isolate's scavenges did, from --trace-gc-nvp lines: the share of the allocation
+ * promoted to the old generation, what survived a scavenge, and the mean pause. The scavenge
+ * right after a mark-compact is left out: a mark-compact promotes the whole young generation.
+ */
+function youngGenerationStats(lines: readonly string[]): string {
+  // The SQLite writer's isolate traces too; the gateway's is the one that collects most.
+  const isolates = new Map<string, string[]>();
+  for (const line of lines) {
+    const isolate = /^\[\d+:(0x[0-9a-f]+)\]/.exec(line)?.[1] ?? '?';
+    isolates.set(isolate, [...(isolates.get(isolate) ?? []), line]);
+  }
+  const main = [...isolates.values()].sort((a, b) => b.length - a.length)[0] ?? [];
+  const field = (line: string, key: string): number => Number(new RegExp(` ${key}=([0-9.]+)`).exec(line)?.[1] ?? NaN);
+  let scavenges = 0;
+  let markCompacts = 0;
+  let promoted = 0;
+  let allocated = 0;
+  let survived = 0;
+  let pause = 0;
+  let afterMarkCompact = false;
+  for (const line of main) {
+    if (!line.includes(' gc=s ')) {
+      markCompacts++;
+      afterMarkCompact = true;
+      continue;
+    }
+    if (afterMarkCompact) {
+      afterMarkCompact = false;
+      continue;
+    }
+    scavenges++;
+    promoted += field(line, 'promoted');
+    allocated += field(line, 'allocated');
+    survived += field(line, 'new_space_survived');
+    pause += field(line, 'pause');
+  }
+  if (scavenges === 0) return 'no scavenges traced';
+  return `young generation: ${scavenges} scavenges (mean pause ${(pause / scavenges).toFixed(2)} ms), ${((100 * promoted) / allocated).toFixed(1)}% of the allocation promoted, ${(survived / scavenges / 1e6).toFixed(2)} MB survived a scavenge on average, ${markCompacts} mark-compacts`;
 }
 
 /** Peak resident set size (VmHWM) of a process, in MB. */
@@ -189,6 +238,8 @@ interface Target {
   readonly headers: Record<string, string>;
   readonly model: string;
   readonly pid: number | undefined;
+  /** With --gc-stats: the process's --trace-gc-nvp lines so far. */
+  readonly gcLines?: string[];
   close(): Promise<void>;
 }
 
@@ -314,10 +365,15 @@ async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: n
     writeFileSync(file, JSON.stringify(config));
     // The extra node flags go to the build under test only, never to the baseline build.
     const nodeArgs = name === 'heimdall' ? values['heimdall-node-args'].split(' ').filter((a) => a !== '') : [];
-    const child = spawn(process.execPath, [...nodeArgs, join(dist, 'cli', 'main.js'), 'serve', '--config', file], {
+    const gcStats = values['gc-stats'];
+    const child = spawn(process.execPath, [...(gcStats ? ['--trace-gc-nvp', '--no-allocation-site-pretenuring'] : []), ...nodeArgs, join(dist, 'cli', 'main.js'), 'serve', '--config', file], {
       cwd: root,
       env: { ...process.env, PORT: '' },
-      stdio: ['ignore', values['heimdall-stdout'] === undefined ? 'ignore' : openSync(values['heimdall-stdout'], 'w'), 'inherit'],
+      stdio: ['ignore', gcStats ? 'pipe' : values['heimdall-stdout'] === undefined ? 'ignore' : openSync(values['heimdall-stdout'], 'w'), 'inherit'],
+    });
+    const gcLines: string[] = [];
+    if (gcStats) createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.includes(' gc=')) gcLines.push(line);
     });
     const url = `http://127.0.0.1:${port}`;
     await waitHttp(`${url}/health`);
@@ -330,7 +386,7 @@ async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: n
       await stop(child);
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
     };
-    return { name, url, headers: {}, model: 'auto', pid: child.pid, close };
+    return { name, url, headers: {}, model: 'auto', pid: child.pid, ...(gcStats ? { gcLines } : {}), close };
   }
   const port = await freePort();
   const child = start(process.execPath, [join(root, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js'), `--port=${port}`, '--headless'], { NODE_ENV: 'production' });

@@ -19,9 +19,9 @@ interface Node<T> extends LiveEntry<T> {
  * its old hash tables, which still point at the entries they held, until a full GC; V8's
  * young-generation GC takes those pointers for live ones, so every finished request reachable
  * from an entry (a `ServerResponse` reaches the whole request) was copied and then promoted to
- * the old generation. With the gateway's in-flight responses in a `Set`, 9.9% of what a request
- * allocated was promoted and scavenges paused 3.2 ms on average; with this list, 4.2% and 2.2 ms
- * (docs/benchmarks.md, "Session 4").
+ * the old generation. With the gateway's in-flight responses in a `Set` (and its deadlines in a
+ * `Map`), 7.6% of what a request allocated was promoted and scavenges paused 2.6 ms on average;
+ * with this list, 4.2% and 2.0-2.2 ms (`npm run bench:gateway -- --gc-stats`, docs/benchmarks.md).
  */
 export class LiveList<T> {
   #first: Node<T> | undefined;
