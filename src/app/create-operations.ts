@@ -23,7 +23,7 @@ export interface OperationsOptions {
   readonly log: GatewayLogger;
   readonly circuit?: { readonly failureThreshold?: number; readonly coolOffMs?: number };
   readonly onCircuitChange?: (key: string, state: CircuitState) => void;
-  /** The router's embedder, so decision records keep the routing text's embedding (computed at flush, off the request path). */
+  /** The router's embedder, so decision records keep the routing text's embedding (built when the record is logged, after the answer was sent; normally a cache hit). */
   readonly embed?: (text: string) => Float32Array | undefined;
   /** Prices usage for records whose cost the request path did not compute. */
   readonly catalog?: () => ModelCatalog;
