@@ -94,12 +94,11 @@ export interface DecisionLogger {
 
 /**
  * Creates the decision logger. Each request's record is built when it is logged (after the answer
- * was sent) and the INSERTs happen at flush time, in batches. The queue holds only built records:
- * holding the inputs instead kept every request's parsed body and decision alive until the flush,
- * which is most of what the gateway's young generation promoted under load (docs/benchmarks.md),
- * and with the store down it held up to `maxQueue` request bodies. When the store is down, records stay queued (up to
- * `maxQueue`, then new ones are dropped and counted) and the next flush retries, so the logger
- * recovers by itself when the store returns.
+ * was sent) and the INSERTs happen at flush time, in batches. The queue holds built records, a few
+ * kB each, never the requests: with the store down it would otherwise hold up to `maxQueue`
+ * request bodies of any size. When the store is down, records stay queued (up to `maxQueue`, then
+ * new ones are dropped and counted) and the next flush retries, so the logger recovers by itself
+ * when the store returns.
  */
 export function createDecisionLogger(store: { readonly decisions: Pick<DecisionStore, 'insert'> }, options: DecisionLoggerOptions = {}): DecisionLogger {
   const batchSize = Math.max(1, options.batchSize ?? 32);
