@@ -18,8 +18,8 @@ import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, wri
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
@@ -184,7 +184,9 @@ function youngGenerationStats(lines: readonly string[]): string {
   const isolates = new Map<string, string[]>();
   for (const line of lines) {
     const isolate = /^\[\d+:(0x[0-9a-f]+)\]/.exec(line)?.[1] ?? '?';
-    isolates.set(isolate, [...(isolates.get(isolate) ?? []), line]);
+    const own = isolates.get(isolate);
+    if (own === undefined) isolates.set(isolate, [line]);
+    else own.push(line);
   }
   const main = [...isolates.values()].sort((a, b) => b.length - a.length)[0] ?? [];
   const field = (line: string, key: string): number => Number(new RegExp(` ${key}=([0-9.]+)`).exec(line)?.[1] ?? NaN);
