@@ -100,7 +100,7 @@ if (args.includes('--idle-child')) {
 if (rssChild) {
   // RSS with every cache full: 10,000 distinct ~1,000-token decisions cached, in a fresh process
   // that holds only what a gateway worker holds (artifact, catalog, router, caches).
-  const fullRouter = createRouter({ state: () => state, cache: { maxEntries: 10_000 } });
+  const fullRouter = createRouter({ state: () => state, cache: { maxEntries: 10_000, admission: 'all' } });
   const fill = promptsOf(1000, 50);
   for (let i = 0; i < 12_000; i++) fullRouter.decide(req(`${i} ${fill[i % fill.length] as string}`), { providers });
   process.stdout.write(`${JSON.stringify({ rss_mb: Math.round((process.memoryUsage().rss / 1024 / 1024) * 10) / 10, entries: fullRouter.cacheStats().size })}\n`);
@@ -116,7 +116,7 @@ for (const size of sizes) {
   const iterations = size >= 20000 ? 2_000 : size >= 1000 ? 20_000 : 50_000;
   const uncachedRouter = createRouter({ state: () => missState, cache: { enabled: false } });
   const uncached = measure(requests, iterations, (r) => uncachedRouter.decide(r, { providers }));
-  const cachedRouter = createRouter({ state: () => state, cache: { maxEntries: 10_000 } });
+  const cachedRouter = createRouter({ state: () => state, cache: { maxEntries: 10_000, admission: 'all' } });
   for (const r of requests) cachedRouter.decide(r, { providers });
   const cached = measure(requests, iterations * 5, (r) => cachedRouter.decide(r, { providers }));
   // Baseline: the same uncached path with the exact BPE token count in place of the estimate.

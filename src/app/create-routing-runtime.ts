@@ -86,7 +86,7 @@ export async function createRoutingRuntime(config: Config, options: RoutingRunti
       : undefined;
   const router = createRouter({
     state: () => state as RouterState,
-    cache: { enabled: cfg.cache.decisions.enabled, maxEntries: Math.max(1, cfg.cache.decisions.max_entries), ttlMs: cfg.cache.decisions.ttl },
+    cache: { enabled: cfg.cache.decisions.enabled, maxEntries: Math.max(1, cfg.cache.decisions.max_entries), ttlMs: cfg.cache.decisions.ttl, admission: cfg.cache.decisions.admission },
     aliases: () => aliases,
     ...(options.observed ? { observed: options.observed } : {}),
     ...(options.sharedCache ? { sharedCache: options.sharedCache } : {}),

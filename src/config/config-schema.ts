@@ -178,7 +178,13 @@ export function createConfigSchema(env: ConfigEnv = {}) {
       cache: z
         .strictObject({
           decisions: z
-            .strictObject({ enabled: z.boolean().default(true), max_entries: nonNegativeInt.default(10_000), ttl: durationMs(600_000) })
+            .strictObject({
+              enabled: z.boolean().default(true),
+              max_entries: nonNegativeInt.default(10_000),
+              ttl: durationMs(600_000),
+              /** `repeat`: cache a decision when its request comes back (one-off prompts cost no entry); `all`: cache every decision. */
+              admission: z.enum(['repeat', 'all']).default('repeat'),
+            })
             .prefault({}),
           embeddings: z.strictObject({ max_entries: nonNegativeInt.default(10_000) }).prefault({}),
         })

@@ -54,7 +54,7 @@ describe('loadConfig defaults', () => {
     expect(config.models).toEqual(DEFAULT_MODEL_MAP);
     expect(config.providers.openai).toEqual({ base_url: 'https://api.openai.com/v1', enabled: true });
     expect(config.providers.openrouter.base_url).toBe('https://openrouter.ai/api/v1');
-    expect(config.cache).toEqual({ decisions: { enabled: true, max_entries: 10_000, ttl: 600_000 }, embeddings: { max_entries: 10_000 } });
+    expect(config.cache).toEqual({ decisions: { enabled: true, max_entries: 10_000, ttl: 600_000, admission: 'repeat' }, embeddings: { max_entries: 10_000 } });
     expect(config.embedding).toEqual({ kind: 'local' });
     expect(config.timeouts).toEqual({ connect: 5_000, headers: 60_000, idle: 60_000, embedding: 200, feature: 15 });
     expect(config.fallbacks).toEqual({ enabled: true, max_attempts: 3 });
@@ -245,7 +245,7 @@ describe('legacy reference-design keys', () => {
     expect(config.auth.adapters).toEqual(['anthropic-oauth', 'google-oauth', 'openai-key', 'openrouter-key']);
     expect(config.artifact).toEqual({ url: 'https://artifacts.example.com/llm-router/latest.json', reload_seconds: 300 });
     expect(config.server.request_timeout).toBe(30_000);
-    expect(config.cache.decisions).toEqual({ enabled: true, max_entries: 10_000, ttl: 300_000 });
+    expect(config.cache.decisions).toEqual({ enabled: true, max_entries: 10_000, ttl: 300_000, admission: 'repeat' });
     expect(config.timeouts.embedding).toBe(15_000);
     expect(config.timeouts.feature).toBe(25);
     expect(config.fallbacks.enabled).toBe(true);

@@ -19,7 +19,7 @@ const context = (providers: ReadonlySet<string> = ALL_PROVIDERS): HookContext =>
 describe('createRouter', () => {
   it('caches decisions per request, credentials and artifact version', () => {
     let now = 0;
-    const router = createRouter({ state: () => state, cache: { maxEntries: 10, ttlMs: 1_000 }, now: () => now });
+    const router = createRouter({ state: () => state, cache: { maxEntries: 10, ttlMs: 1_000, admission: 'all' }, now: () => now });
     const a = router.decide(request(TOPIC_PROMPTS.code[0]), { providers: ALL_PROVIDERS });
     const b = router.decide(request(TOPIC_PROMPTS.code[0]), { providers: ALL_PROVIDERS });
     // The cache keeps decisions packed: a hit is an equal decision, not the same object.
@@ -38,7 +38,7 @@ describe('createRouter', () => {
   });
 
   it('stays bounded when full', () => {
-    const router = createRouter({ state: () => state, cache: { maxEntries: 3 } });
+    const router = createRouter({ state: () => state, cache: { maxEntries: 3, admission: 'all' } });
     for (let i = 0; i < 10; i++) router.decide(request(`Who won the football match number ${i}?`), { providers: ALL_PROVIDERS });
     expect(router.cacheStats().size).toBe(3);
     expect(router.cacheStats().evictions).toBe(7);
@@ -67,8 +67,26 @@ describe('createRouter', () => {
     expect(explicit.decision).toBeUndefined();
   });
 
+  it('caches a decision when its request comes back, so one-off prompts take no entry (default admission)', () => {
+    const router = createRouter({ state: () => state, cache: { maxEntries: 100 } });
+    for (let i = 0; i < 50; i++) router.decide(request(`A question asked only once, number ${i}`), { providers: ALL_PROVIDERS });
+    expect(router.cacheStats()).toMatchObject({ hits: 0, misses: 50, size: 0 });
+    const first = router.decide(request(TOPIC_PROMPTS.code[1]), { providers: ALL_PROVIDERS });
+    expect(router.cacheStats().size).toBe(0);
+    const second = router.decide(request(TOPIC_PROMPTS.code[1]), { providers: ALL_PROVIDERS });
+    expect(router.cacheStats()).toMatchObject({ hits: 0, misses: 52, size: 1 });
+    const third = router.decide(request(TOPIC_PROMPTS.code[1]), { providers: ALL_PROVIDERS });
+    expect(router.cacheStats()).toMatchObject({ hits: 1, misses: 52, size: 1 });
+    expect(second).toEqual(first);
+    expect(third).toEqual(first);
+    // A cleared cache forgets the sightings too.
+    router.clearCache();
+    router.decide(request(TOPIC_PROMPTS.code[1]), { providers: ALL_PROVIDERS });
+    expect(router.cacheStats().size).toBe(0);
+  });
+
   it('forgets a cached decision whose dispatch failed upstream, keeps one that succeeded', async () => {
-    const router = createRouter({ state: () => state });
+    const router = createRouter({ state: () => state, cache: { admission: 'all' } });
     const pipeline = createHookPipeline([router]);
     const ok = { id: 'x', model: 'm', content: [], stopReason: 'stop' as const, usage: { inputTokens: 1, outputTokens: 1 } };
     await pipeline.run(request(TOPIC_PROMPTS.math[1]), context(), () => Promise.resolve(ok));

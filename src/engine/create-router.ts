@@ -1,3 +1,4 @@
+import { Doorkeeper } from '../core/cache/doorkeeper.js';
 import { LruCache } from '../core/cache/lru-cache.js';
 import { packDecision, unpackDecision, type PackedDecision } from '../core/cache/packed-decision.js';
 import { requestFingerprint } from '../core/hash/request-fingerprint.js';
@@ -16,7 +17,16 @@ export const AUTO_MODEL = 'auto';
 export interface RouterOptions {
   /** The current router state; read once per request, so a reload swaps it between requests. */
   readonly state: () => RouterState;
-  readonly cache?: { readonly enabled?: boolean; readonly maxEntries?: number; readonly ttlMs?: number };
+  readonly cache?: {
+    readonly enabled?: boolean;
+    readonly maxEntries?: number;
+    readonly ttlMs?: number;
+    /**
+     * `repeat` (default): a decision is cached when its request comes back (see `Doorkeeper`), so
+     * one-off prompts cost no cache entry; `all`: every decision is cached.
+     */
+    readonly admission?: 'repeat' | 'all';
+  };
   /** Route aliases (`fast`, `smart`): a model name that routes with a policy. `auto` is always routed. */
   readonly aliases?: Readonly<Record<string, RoutePolicy>> | (() => Readonly<Record<string, RoutePolicy>>);
   /** Latency statistics the engine observed per model (indexed like the state's models). */
@@ -68,7 +78,8 @@ export interface HeimdallRouter extends Plugin {
  * Creates the router: a PreHook plugin that, for `model: "auto"` or a route alias, decides where the
  * request goes and stores the decision in the hook context. Decisions are cached in a bounded LRU with
  * TTL keyed on the request fingerprint, the providers the caller can use, the policy and the artifact
- * version, so a reload or a different credential set never reuses a stale decision.
+ * version, so a reload or a different credential set never reuses a stale decision. By default a
+ * decision enters the cache when its request is seen the second time (`cache.admission`).
  */
 export function createRouter(options: RouterOptions): HeimdallRouter {
   const cacheEnabled = options.cache?.enabled ?? true;
@@ -80,16 +91,26 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
     ...(options.cache?.ttlMs !== undefined ? { ttlMs: options.cache.ttlMs } : { ttlMs: 600_000 }),
     now,
   });
+  const doorkeeper = options.cache?.admission === 'all' ? undefined : new Doorkeeper(packed.maxEntries);
   const cache = {
     get(key: string): RoutingDecision | undefined {
       const hit = packed.get(key);
       return hit === undefined ? undefined : unpackDecision(hit);
     },
+    /** Caches a decision just made, if its request was seen before (or admission is `all`). */
     set(key: string, decision: RoutingDecision): void {
+      if (doorkeeper !== undefined && !doorkeeper.seen(key)) return;
+      packed.set(key, packDecision(decision));
+    },
+    /** Caches a decision another replica made (the shared cache had it: the request is a repeat). */
+    put(key: string, decision: RoutingDecision): void {
       packed.set(key, packDecision(decision));
     },
     delete: (key: string) => packed.delete(key),
-    clear: () => packed.clear(),
+    clear: () => {
+      packed.clear();
+      doorkeeper?.clear();
+    },
   };
   const aliasOption = options.aliases ?? {};
   const aliasesNow = (): Readonly<Record<string, RoutePolicy>> => (typeof aliasOption === 'function' ? aliasOption() : aliasOption);
@@ -169,7 +190,7 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
       try {
         const hit = await shared.get(key);
         if (hit !== undefined && hit.artifactVersion === state.version) {
-          cache.set(key, hit);
+          cache.put(key, hit);
           return hit;
         }
       } catch {
