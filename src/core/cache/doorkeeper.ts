@@ -1,8 +1,9 @@
 /**
  * A cache admission filter (TinyLFU's "doorkeeper"): remembers which keys were seen once, in a
- * bitset with two hashes per key, so a cache can admit a key only when it comes back. Most chat
- * prompts are seen once; caching their decisions cost a packed entry per request that lived until
- * evicted, which the young-generation GC copied and promoted for nothing (docs/benchmarks.md).
+ * bitset with two hashes per key, so a cache can admit a key only when it comes back. Caching the
+ * decision of a prompt seen only once (every prompt, in the gateway benchmark) cost a packed entry
+ * that lived until evicted, which the young-generation GC copied and promoted for nothing
+ * (docs/benchmarks.md, session 4).
  *
  * False positives (a new key taken for a repeat, ~1-2% with the default sizing) only admit a key
  * early. After `capacity` newly remembered keys the filter starts over, so it forgets keys seen
