@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import ts from 'typescript';
+import { gcTotals } from './gc-trace.js';
 
 // heimdall_base: another build of heimdall (--base-dist), for before/after comparisons in one run.
 type TargetName = 'direct' | 'bare' | 'heimdall' | 'heimdall_base' | 'portkey';
@@ -189,30 +190,7 @@ function youngGenerationStats(lines: readonly string[]): string {
     else own.push(line);
   }
   const main = [...isolates.values()].sort((a, b) => b.length - a.length)[0] ?? [];
-  const field = (line: string, key: string): number => Number(new RegExp(` ${key}=([0-9.]+)`).exec(line)?.[1] ?? NaN);
-  let scavenges = 0;
-  let markCompacts = 0;
-  let promoted = 0;
-  let allocated = 0;
-  let survived = 0;
-  let pause = 0;
-  let afterMarkCompact = false;
-  for (const line of main) {
-    if (!line.includes(' gc=s ')) {
-      markCompacts++;
-      afterMarkCompact = true;
-      continue;
-    }
-    if (afterMarkCompact) {
-      afterMarkCompact = false;
-      continue;
-    }
-    scavenges++;
-    promoted += field(line, 'promoted');
-    allocated += field(line, 'allocated');
-    survived += field(line, 'new_space_survived');
-    pause += field(line, 'pause');
-  }
+  const { scavenges, markCompacts, promoted, allocated, survived, pause } = gcTotals(main, { skipAfterMarkCompact: true });
   if (scavenges === 0) return 'no scavenges traced';
   return `young generation: ${scavenges} scavenges (mean pause ${(pause / scavenges).toFixed(2)} ms), ${((100 * promoted) / allocated).toFixed(1)}% of the allocation promoted, ${(survived / scavenges / 1e6).toFixed(2)} MB survived a scavenge on average, ${markCompacts} mark-compacts`;
 }

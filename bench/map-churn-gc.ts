@@ -10,6 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { gcTotals } from './gc-trace.js';
 
 const REQUESTS = 400_000;
 const IN_FLIGHT = 20;
@@ -38,20 +39,7 @@ function simulate(withMap: boolean): void {
 }
 
 function summarize(trace: string): string {
-  let promoted = 0;
-  let scavenges = 0;
-  let markCompacts = 0;
-  let pause = 0;
-  for (const line of trace.split('\n')) {
-    if (!line.includes(' gc=')) continue;
-    if (!line.includes(' gc=s ')) {
-      markCompacts++;
-      continue;
-    }
-    scavenges++;
-    promoted += Number(/ promoted=(\d+)/.exec(line)?.[1] ?? 0);
-    pause += Number(/ pause=([0-9.]+)/.exec(line)?.[1] ?? 0);
-  }
+  const { promoted, markCompacts, scavenges, pause } = gcTotals(trace.split('\n'), { skipAfterMarkCompact: false });
   return `${(promoted / 1e6).toFixed(1)} MB promoted, ${markCompacts} mark-compacts, ${scavenges} scavenges (mean pause ${(pause / Math.max(1, scavenges)).toFixed(2)} ms)`;
 }
 
