@@ -12,16 +12,30 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.modulePath);
 let db;
 let openError;
-try {
-  if (workerData.path !== ':memory:') require('node:fs').mkdirSync(require('node:path').dirname(workerData.path), { recursive: true });
-  db = new Database(workerData.path);
-  // busy_timeout first: switching a new database to WAL takes a lock that a second process
-  // starting at the same moment must wait for, not fail on.
-  db.pragma('busy_timeout = 5000');
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-} catch (err) {
-  openError = err;
+// Processes opening a new database at the same moment (the workers of one gateway) race to switch
+// it to WAL, and SQLite can answer SQLITE_BUSY to that without calling the busy handler: the
+// loser retries for up to 5 s instead of failing its gateway's start.
+const openDeadline = Date.now() + 5000;
+for (;;) {
+  try {
+    if (workerData.path !== ':memory:') require('node:fs').mkdirSync(require('node:path').dirname(workerData.path), { recursive: true });
+    db = new Database(workerData.path);
+    // busy_timeout first: switching a new database to WAL takes a lock that a second process
+    // starting at the same moment must wait for, not fail on.
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    break;
+  } catch (err) {
+    try { if (db) db.close(); } catch {}
+    db = undefined;
+    if (!err || err.code !== 'SQLITE_BUSY' || Date.now() > openDeadline) {
+      openError = err;
+      break;
+    }
+    // A blocking wait is fine here: this thread has nothing else to do until the database opens.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 + Math.floor(Math.random() * 40));
+  }
 }
 const statements = new Map();
 const prepare = (sql) => {
