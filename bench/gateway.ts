@@ -195,6 +195,17 @@ function youngGenerationStats(lines: readonly string[]): string {
   return `young generation: ${scavenges} scavenges (mean pause ${(pause / scavenges).toFixed(2)} ms), ${((100 * promoted) / allocated).toFixed(1)}% of the allocation promoted, ${(survived / scavenges / 1e6).toFixed(2)} MB survived a scavenge on average, ${markCompacts} mark-compacts`;
 }
 
+/** The one child process of `pid` (heimdall's worker under its cluster primary), if it has exactly one. */
+function onlyChild(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter((c) => c !== '');
+    return children.length === 1 ? Number(children[0]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Peak resident set size (VmHWM) of a process, in MB. */
 function peakRssMb(pid: number | undefined): number {
   if (pid === undefined) return NaN;
@@ -217,7 +228,10 @@ interface Target {
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly model: string;
+  /** The process serving the requests (for heimdall, its worker): CPU and peak RSS are read from it. */
   readonly pid: number | undefined;
+  /** Heimdall's cluster primary when the gateway runs in a forked worker (idle; reported, not summed). */
+  readonly primaryPid?: number;
   /** With --gc-stats: the process's --trace-gc-nvp lines so far. */
   readonly gcLines?: string[];
   close(): Promise<void>;
@@ -366,7 +380,9 @@ async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: n
       await stop(child);
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
     };
-    return { name, url, headers: {}, model: 'auto', pid: child.pid, ...(gcStats ? { gcLines } : {}), close };
+    // `heimdall serve` runs the gateway in a worker forked with its heap flags (server.heap); older builds serve in-process.
+    const worker = onlyChild(child.pid);
+    return { name, url, headers: {}, model: 'auto', pid: worker ?? child.pid, ...(worker === undefined || child.pid === undefined ? {} : { primaryPid: child.pid }), ...(gcStats ? { gcLines } : {}), close };
   }
   const port = await freePort();
   const child = start(process.execPath, [join(root, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js'), `--port=${port}`, '--headless'], { NODE_ENV: 'production' });
@@ -428,6 +444,7 @@ async function main(): Promise<void> {
       const max = runs.has('max') ? await load(target, { stream: false, seconds: duration, connections: 100 }) : skipped;
       log(`${name} max: ${max.rps.toFixed(0)} req/s (p50 ${max.p50.toFixed(2)} ms), ${max.errors} errors`);
       raw[name] = { max, r1000, r3000, s1000, rss: peakRssMb(target.pid) };
+      if (target.primaryPid !== undefined) log(`${name}: worker peak RSS ${peakRssMb(target.pid)} MB; its cluster primary (idle, one per gateway) ${peakRssMb(target.primaryPid)} MB`);
       if (name === 'heimdall' || name === 'heimdall_base') {
         // One scrape: the event-loop lag gauge covers the time since the previous scrape (here: all runs).
         const text = await (await fetch(`${target.url}/metrics`)).text();
@@ -471,11 +488,29 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ targets })}\n`);
 }
 
+/**
+ * The values of the series `name` in a Prometheus text scrape whose labels include `want` (other
+ * labels, like heimdall's `worker`, are ignored), each with its labels.
+ */
+function series(text: string, name: string, want: Record<string, string> = {}): Array<{ labels: Record<string, string>; value: number }> {
+  const out: Array<{ labels: Record<string, string>; value: number }> = [];
+  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? (\\S+)$`, 'gm'))) {
+    const labels = Object.fromEntries([...(m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1] as string, l[2] as string]));
+    if (Object.entries(want).every(([k, v]) => labels[k] === v)) out.push({ labels, value: Number(m[2]) });
+  }
+  return out;
+}
+
+function first(text: string, name: string, want: Record<string, string> = {}): number {
+  return series(text, name, want)[0]?.value ?? NaN;
+}
+
 /** Heimdall's own view from /metrics: mean and bucket quantiles of `heimdall_gateway_overhead_seconds`. */
 function selfOverhead(text: string): string {
-  const sum = Number(/heimdall_gateway_overhead_seconds_sum\{route="chat_completions"\} (\S+)/.exec(text)?.[1]);
-  const count = Number(/heimdall_gateway_overhead_seconds_count\{route="chat_completions"\} (\S+)/.exec(text)?.[1]);
-  const buckets = [...text.matchAll(/heimdall_gateway_overhead_seconds_bucket\{le="([^"]+)",route="chat_completions"\} (\S+)/g)].map((m) => ({ le: Number(m[1]), n: Number(m[2]) }));
+  const route = { route: 'chat_completions' };
+  const sum = first(text, 'heimdall_gateway_overhead_seconds_sum', route);
+  const count = first(text, 'heimdall_gateway_overhead_seconds_count', route);
+  const buckets = series(text, 'heimdall_gateway_overhead_seconds_bucket', route).map((b) => ({ le: Number(b.labels['le']), n: b.value }));
   const q = (p: number): string => {
     const b = buckets.find((x) => x.n >= p * count);
     return b === undefined ? '?' : Number.isFinite(b.le) ? `<= ${(b.le * 1000).toFixed(2)} ms` : '> 100 ms';
@@ -486,7 +521,7 @@ function selfOverhead(text: string): string {
 /** Where the target's memory is at the end of its runs, from its own /metrics (prom-client default metrics). */
 function memoryBreakdown(text: string): string {
   const mb = (name: string): string => {
-    const v = Number(new RegExp(`^heimdall_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1]);
+    const v = first(text, `heimdall_${name}`);
     return Number.isFinite(v) ? `${(v / 1e6).toFixed(0)} MB` : '?';
   };
   return `rss ${mb('process_resident_memory_bytes')}, V8 heap committed ${mb('nodejs_heap_size_total_bytes')} (used ${mb('nodejs_heap_size_used_bytes')}), external ${mb('nodejs_external_memory_bytes')}`;
@@ -495,13 +530,13 @@ function memoryBreakdown(text: string): string {
 /** Event-loop delay quantiles and GC pauses by kind, from the target's /metrics. */
 function loopAndGc(text: string): string {
   const lag = (q: string): string => {
-    const v = Number(new RegExp(`^heimdall_event_loop_lag_seconds\\{quantile="${q}"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    const v = first(text, 'heimdall_event_loop_lag_seconds', { quantile: q });
     return Number.isFinite(v) ? `${(v * 1000).toFixed(1)} ms` : '?';
   };
-  const gc = [...text.matchAll(/^heimdall_gc_pause_seconds_count\{kind="([^"]+)"\} (\S+)$/gm)].map((m) => {
-    const sum = Number(new RegExp(`^heimdall_gc_pause_seconds_sum\\{kind="${m[1] as string}"\\} (\\S+)$`, 'm').exec(text)?.[1]);
-    const n = Number(m[2]);
-    return `${m[1] as string} ${n} pauses, mean ${((sum / n) * 1000).toFixed(2)} ms`;
+  const gc = series(text, 'heimdall_gc_pause_seconds_count').map(({ labels, value: n }) => {
+    const kind = labels['kind'] ?? '?';
+    const sum = first(text, 'heimdall_gc_pause_seconds_sum', { kind });
+    return `${kind} ${n} pauses, mean ${((sum / n) * 1000).toFixed(2)} ms`;
   });
   return `lag p50 ${lag('0.5')}, p99 ${lag('0.99')}, max ${lag('1')}; GC: ${gc.join('; ')}`;
 }

@@ -8,30 +8,51 @@ export interface ClusterOptions {
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
   /** Shutdown grace per worker before it is killed, in ms. */
   readonly shutdownGraceMs: number;
+  /** Node flags for the workers (default: the primary's own). */
+  readonly execArgv?: readonly string[];
 }
 
 /**
  * The cluster primary: forks `workers` processes that share the listening port (node:cluster),
  * replaces a worker that dies unexpectedly (with a short back-off against crash loops), gathers
  * every worker's metrics for a scrape that reached one of them, and on SIGTERM/SIGINT asks every
- * worker to drain and waits for them. Resolves with the exit code.
+ * worker to drain and waits for them. Resolves with the exit code: 0 after a stop, the worker's
+ * code when the gateway could not start at all (no worker ever listened: a bad config, a busy
+ * port), where replacing the worker would only loop.
  */
 export function runClusterPrimary(options: ClusterOptions): Promise<number> {
   let stopping = false;
+  let everListened = false;
+  let finish: (code: number) => void = () => undefined;
   const restarts: number[] = [];
+  const pendingForks = new Set<NodeJS.Timeout>();
+  // One worker gets the listening socket itself; with several, the primary deals connections out.
+  if (options.workers === 1) cluster.schedulingPolicy = cluster.SCHED_NONE;
+  cluster.setupPrimary({ execArgv: [...(options.execArgv ?? process.execArgv)] });
   const fork = (id: number): Worker => {
     const worker = cluster.fork({ HEIMDALL_WORKER_ID: String(id) });
+    worker.once('listening', () => {
+      everListened = true;
+    });
     worker.on('exit', (code, signal) => {
       if (stopping) return;
+      if (!everListened) {
+        options.log('worker failed to start; stopping', { worker: id, code, signal });
+        void stopAll().then(() => finish(code === 0 || code === null ? 1 : code));
+        return;
+      }
       options.log('worker exited unexpectedly; replacing it', { worker: id, code, signal });
       const now = Date.now();
       restarts.push(now);
       while (restarts.length > 0 && (restarts[0] as number) < now - 60_000) restarts.shift();
       // More than one crash per worker per minute: back off instead of spinning.
       const delay = restarts.length > options.workers ? 5_000 : 0;
-      setTimeout(() => {
+      // Referenced: with every worker gone, this timer is all that keeps the primary alive.
+      const timer = setTimeout(() => {
+        pendingForks.delete(timer);
         if (!stopping) fork(id);
-      }, delay).unref();
+      }, delay);
+      pendingForks.add(timer);
     });
     return worker;
   };
@@ -39,28 +60,27 @@ export function runClusterPrimary(options: ClusterOptions): Promise<number> {
   for (let i = 0; i < options.workers; i++) fork(i);
   options.log('started workers', { workers: options.workers });
 
+  // Asks every live worker to drain; resolves when all have exited.
+  const stopAll = (): Promise<void> => {
+    stopping = true;
+    stopMetrics();
+    for (const timer of pendingForks) clearTimeout(timer);
+    pendingForks.clear();
+    const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
+    const exited = alive.map((w) => new Promise<void>((resolve) => w.once('exit', () => resolve())));
+    for (const w of alive) w.process.kill('SIGTERM');
+    setTimeout(() => {
+      for (const w of alive) if (!w.isDead()) w.process.kill('SIGKILL');
+    }, options.shutdownGraceMs + 2_000).unref();
+    return Promise.all(exited).then(() => undefined);
+  };
+
   return new Promise((resolve) => {
+    finish = resolve;
     const stop = (signal: NodeJS.Signals): void => {
       if (stopping) return;
-      stopping = true;
-      stopMetrics();
       options.log('stopping workers', { signal });
-      const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
-      if (alive.length === 0) {
-        resolve(0);
-        return;
-      }
-      let left = alive.length;
-      for (const w of alive) {
-        w.once('exit', () => {
-          left--;
-          if (left === 0) resolve(0);
-        });
-        w.process.kill('SIGTERM');
-      }
-      setTimeout(() => {
-        for (const w of alive) if (!w.isDead()) w.process.kill('SIGKILL');
-      }, options.shutdownGraceMs + 2_000).unref();
+      void stopAll().then(() => resolve(0));
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));

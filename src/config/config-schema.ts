@@ -112,6 +112,27 @@ export function createConfigSchema(env: ConfigEnv = {}) {
           request_timeout: durationMs(600_000),
           shutdown_grace: durationMs(10_000),
           warmup_decisions: nonNegativeInt.default(300),
+          /**
+           * V8 heap sizing of the gateway processes, passed as node flags when the workers are
+           * started (docs/benchmarks.md, "Session 5"). 0 leaves V8's own choice.
+           */
+          heap: z
+            .strictObject({
+              /**
+               * The old generation may reach this size before V8 starts a full GC, and never gets a
+               * lower limit afterwards: V8's own limit sits ~10 MB above the live heap at a steady
+               * 1,000 req/s, which meant a mark-compact every 2-4 s and most of the p99.
+               */
+              initial_old_space_mb: nonNegativeInt.default(64),
+              /** Hard cap of the old generation (memory-limited containers); 0 = V8's default. */
+              max_old_space_mb: nonNegativeInt.default(0),
+            })
+            .prefault({})
+            .superRefine((heap, ctx) => {
+              if (heap.max_old_space_mb > 0 && heap.initial_old_space_mb > heap.max_old_space_mb) {
+                ctx.addIssue({ code: 'custom', path: ['initial_old_space_mb'], message: `must not exceed max_old_space_mb (${heap.max_old_space_mb})` });
+              }
+            }),
         })
         .prefault({}),
       router: z

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,5 +117,81 @@ describe('heimdall serve', () => {
     expect(after.text).toMatch(/^heimdall_process_resident_memory_bytes\{worker="1"\} \d+/m);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  const startServe = (config: object, nodeArgs: string[] = []) => {
+    const configPath = join(tmpdir(), `heimdall-serve-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(configPath, JSON.stringify(config));
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--host', '127.0.0.1', '--config', configPath], {
+      cwd: join(import.meta.dirname, '../..'),
+      env: { ...process.env, PORT: '', NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const entries: Array<{ msg: string; worker?: string; port?: number; pid?: number }> = [];
+    let stderr = '';
+    const waiters: Array<() => void> = [];
+    const wake = (): void => {
+      for (const w of waiters.splice(0)) w();
+    };
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      wake();
+    });
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      entries.push(JSON.parse(line) as (typeof entries)[number]);
+      wake();
+    });
+    const until = async (done: () => boolean): Promise<void> => {
+      while (!done()) {
+        if (child.exitCode !== null) throw new Error(`serve exited early: ${stderr}`);
+        await new Promise<void>((resolve) => waiters.push(resolve));
+      }
+    };
+    return { child, exited, entries, until, stderr: () => stderr };
+  };
+  const baseConfig = {
+    artifact: { path: tinyArtifactPath(), reload_seconds: 0 },
+    models,
+    providers: { openai: { api_key: 'sk-proj-configured', base_url: `http://127.0.0.1:1/v1` } },
+  };
+
+  it('runs a single gateway in a worker started with the configured heap flags, replaces it when it dies, and drains it on SIGTERM', async () => {
+    // A 60 s grace: a worker that did not exit by itself after draining would only go at the SIGKILL after it, past the test's timeout.
+    const serve = startServe({ ...baseConfig, server: { workers: 1, shutdown_grace: '60s', warmup_decisions: 5 } });
+    const ready = (): Array<{ pid?: number }> => serve.entries.filter((e) => e.msg === 'warm-up done; ready');
+    await serve.until(() => ready().length === 1);
+    const first = serve.entries.find((e) => e.msg === 'listening') as { pid: number; port: number };
+    expect(first.pid).not.toBe(serve.child.pid);
+    expect(readFileSync(`/proc/${first.pid}/cmdline`, 'utf8').split('\0')).toContain('--initial-old-space-size=64');
+    await serve.until(() => serve.stderr().includes('gateway listening on'));
+    expect(serve.stderr()).toContain(`heimdall: gateway listening on http://127.0.0.1:${first.port}`);
+    expect((await fetch(`http://127.0.0.1:${first.port}/ready`)).status).toBe(200);
+
+    process.kill(first.pid, 'SIGKILL');
+    await serve.until(() => ready().length === 2);
+    const second = serve.entries.filter((e) => e.msg === 'listening')[1] as { pid: number; port: number };
+    expect(second.pid).not.toBe(first.pid);
+    expect((await fetch(`http://127.0.0.1:${second.port}/ready`)).status).toBe(200);
+
+    serve.child.kill('SIGTERM');
+    expect(await serve.exited).toBe(0);
+    expect(serve.entries.some((e) => e.msg === 'stopped' && e.pid === second.pid)).toBe(true);
+  });
+
+  it('runs in its own process when node was started with the heap flags already', async () => {
+    const serve = startServe({ ...baseConfig, server: { workers: 1, warmup_decisions: 5 } }, ['--initial-old-space-size=64']);
+    await serve.until(() => serve.entries.some((e) => e.msg === 'warm-up done; ready'));
+    expect(serve.entries.find((e) => e.msg === 'listening')?.pid).toBe(serve.child.pid);
+    serve.child.kill('SIGTERM');
+    expect(await serve.exited).toBe(0);
+  });
+
+  it("exits with the worker's code when the gateway cannot start, instead of replacing it in a loop", async () => {
+    const serve = startServe({ ...baseConfig, artifact: { path: join(tmpdir(), 'heimdall-no-such-artifact.json'), reload_seconds: 0 }, server: { workers: 1 } });
+    const code = await serve.exited;
+    expect(code).not.toBe(0);
+    expect(serve.entries.some((e) => e.msg === 'worker failed to start; stopping')).toBe(true);
+    expect(serve.entries.some((e) => e.msg === 'worker exited unexpectedly; replacing it')).toBe(false);
   });
 });

@@ -2,8 +2,8 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig, type LoadConfigOptions } from '../../config/load-config.js';
+import { heapFlags, missingFlags } from '../../app/heap-flags.js';
 import { runClusterPrimary } from '../../app/run-cluster.js';
-import { startServer } from '../../app/start-server.js';
 
 const HELP = `Usage: heimdall serve [options]
 
@@ -57,12 +57,15 @@ export async function run(argv: string[]): Promise<number> {
   const loadOptions: LoadConfigOptions = { ...(path === undefined ? {} : { path }), overrides: { server } };
   const config = loadConfig(loadOptions);
   const workers = config.server.workers === 0 ? availableParallelism() : config.server.workers;
+  // V8 sizes its heap when the process starts: a gateway that needs flags this process was not
+  // started with runs in a worker forked with them, under a primary that also restarts it.
+  const addFlags = missingFlags(heapFlags(config.server.heap), process.execArgv, process.env['NODE_OPTIONS']);
 
-  if (workers > 1 && cluster.isPrimary) {
+  if (cluster.isPrimary && (workers > 1 || addFlags.length > 0)) {
     const log = (message: string, fields?: Record<string, unknown>): void => {
       process.stdout.write(`${JSON.stringify({ level: 30, time: new Date().toISOString(), pid: process.pid, role: 'primary', ...fields, msg: message })}\n`);
     };
-    return runClusterPrimary({ workers, log, shutdownGraceMs: config.server.shutdown_grace });
+    return runClusterPrimary({ workers, log, shutdownGraceMs: config.server.shutdown_grace, execArgv: [...process.execArgv, ...addFlags] });
   }
 
   // Signal handlers go in before anything can announce the server: a supervisor that stops the
@@ -75,9 +78,18 @@ export async function run(argv: string[]): Promise<number> {
   process.once('SIGTERM', stopRequested);
   process.once('SIGINT', stopRequested);
   const workerId = process.env['HEIMDALL_WORKER_ID'];
-  const running = await startServer({ config, reload: loadOptions, ...(workerId === undefined ? {} : { labels: { worker: workerId } }) });
-  if (workerId === undefined) process.stderr.write(`heimdall: gateway listening on ${running.url}\n`);
-  await stopSignal;
-  await running.shutdown();
-  return 0;
+  try {
+    // Loaded here, not at the top: a cluster primary never runs a gateway and stays small without it.
+    const { startServer } = await import('../../app/start-server.js');
+    const running = await startServer({ config, reload: loadOptions, ...(workerId === undefined ? {} : { labels: { worker: workerId } }) });
+    // Several workers on port 0 each get their own port: only a lone gateway has one URL to announce.
+    if (workerId === undefined || workers === 1) process.stderr.write(`heimdall: gateway listening on ${running.url}\n`);
+    await stopSignal;
+    await running.shutdown();
+    return 0;
+  } finally {
+    // A cluster worker's IPC channel to the primary keeps it alive until it is closed, after a
+    // drain or a failed start alike.
+    if (cluster.isWorker && process.connected) process.disconnect();
+  }
 }

@@ -1,0 +1,23 @@
+import type { Config } from '../config/config-schema.js';
+
+/** The node flags that apply `server.heap` to a gateway process. */
+export function heapFlags(heap: Config['server']['heap']): string[] {
+  const flags: string[] = [];
+  if (heap.initial_old_space_mb > 0) flags.push(`--initial-old-space-size=${heap.initial_old_space_mb}`);
+  if (heap.max_old_space_mb > 0) flags.push(`--max-old-space-size=${heap.max_old_space_mb}`);
+  return flags;
+}
+
+/**
+ * The flags of `wanted` whose option the process was not already started with, on node's command
+ * line or in `NODE_OPTIONS`: an operator's own setting wins over the config.
+ */
+export function missingFlags(wanted: readonly string[], execArgv: readonly string[], nodeOptions = ''): string[] {
+  const given = new Set([...execArgv, ...nodeOptions.split(/\s+/)].filter((a) => a.startsWith('--')).map(optionName));
+  return wanted.filter((flag) => !given.has(optionName(flag)));
+}
+
+// V8 accepts both spellings (--max-old-space-size, --max_old_space_size).
+function optionName(arg: string): string {
+  return (arg.split('=')[0] as string).replaceAll('_', '-');
+}
