@@ -4,13 +4,13 @@ import { heapFlags, missingFlags } from './heap-flags.js';
 
 describe('heapFlags', () => {
   it('turns server.heap into node flags, leaving out what is 0', () => {
-    expect(heapFlags({ initial_old_space_mb: 64, max_old_space_mb: 0 })).toEqual(['--initial-old-space-size=64']);
-    expect(heapFlags({ initial_old_space_mb: 0, max_old_space_mb: 0 })).toEqual([]);
-    expect(heapFlags({ initial_old_space_mb: 32, max_old_space_mb: 256 })).toEqual(['--initial-old-space-size=32', '--max-old-space-size=256']);
+    expect(heapFlags({ initial_old_space_mb: 128, max_old_space_mb: 0, max_semi_space_mb: 8 })).toEqual(['--initial-old-space-size=128', '--max-semi-space-size=8']);
+    expect(heapFlags({ initial_old_space_mb: 0, max_old_space_mb: 0, max_semi_space_mb: 0 })).toEqual([]);
+    expect(heapFlags({ initial_old_space_mb: 32, max_old_space_mb: 256, max_semi_space_mb: 0 })).toEqual(['--initial-old-space-size=32', '--max-old-space-size=256']);
   });
 
-  it('is configured with 64 MB by default and refuses an initial size above the cap', () => {
-    expect(loadConfig({ env: {} }).server.heap).toEqual({ initial_old_space_mb: 64, max_old_space_mb: 0 });
+  it('has defaults and refuses an initial size above the cap', () => {
+    expect(loadConfig({ env: {} }).server.heap).toEqual({ initial_old_space_mb: 128, max_old_space_mb: 0, max_semi_space_mb: 8 });
     expect(() => loadConfig({ env: {}, overrides: { server: { heap: { initial_old_space_mb: 128, max_old_space_mb: 96 } } } })).toThrow(
       /server\.heap\.initial_old_space_mb.*must not exceed max_old_space_mb \(96\)/s,
     );

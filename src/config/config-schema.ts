@@ -123,7 +123,12 @@ export function createConfigSchema(env: ConfigEnv = {}) {
                * lower limit afterwards: V8's own limit sits ~10 MB above the live heap at a steady
                * 1,000 req/s, which meant a mark-compact every 2-4 s and most of the p99.
                */
-              initial_old_space_mb: nonNegativeInt.default(64),
+              initial_old_space_mb: nonNegativeInt.default(128),
+              /**
+               * Largest young-generation semi-space (MB). V8 grows it to 16 MB under load; at 8 a
+               * scavenge pauses ~1.3 ms instead of ~2 ms, twice as often, for the same CPU.
+               */
+              max_semi_space_mb: nonNegativeInt.default(8),
               /** Hard cap of the old generation (memory-limited containers); 0 = V8's default. */
               max_old_space_mb: nonNegativeInt.default(0),
             })

@@ -163,7 +163,9 @@ describe('heimdall serve', () => {
     await serve.until(() => ready().length === 1);
     const first = serve.entries.find((e) => e.msg === 'listening') as { pid: number; port: number };
     expect(first.pid).not.toBe(serve.child.pid);
-    expect(readFileSync(`/proc/${first.pid}/cmdline`, 'utf8').split('\0')).toContain('--initial-old-space-size=64');
+    const argv = readFileSync(`/proc/${first.pid}/cmdline`, 'utf8').split('\0');
+    expect(argv).toContain('--initial-old-space-size=128');
+    expect(argv).toContain('--max-semi-space-size=8');
     await serve.until(() => serve.stderr().includes('gateway listening on'));
     expect(serve.stderr()).toContain(`heimdall: gateway listening on http://127.0.0.1:${first.port}`);
     expect((await fetch(`http://127.0.0.1:${first.port}/ready`)).status).toBe(200);
@@ -180,7 +182,7 @@ describe('heimdall serve', () => {
   });
 
   it('runs in its own process when node was started with the heap flags already', async () => {
-    const serve = startServe({ ...baseConfig, server: { workers: 1, warmup_decisions: 5 } }, ['--initial-old-space-size=64']);
+    const serve = startServe({ ...baseConfig, server: { workers: 1, warmup_decisions: 5 } }, ['--initial-old-space-size=96', '--max_semi_space_size=4']);
     await serve.until(() => serve.entries.some((e) => e.msg === 'warm-up done; ready'));
     expect(serve.entries.find((e) => e.msg === 'listening')?.pid).toBe(serve.child.pid);
     serve.child.kill('SIGTERM');
