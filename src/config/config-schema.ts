@@ -125,10 +125,11 @@ export function createConfigSchema(env: ConfigEnv = {}) {
                */
               initial_old_space_mb: nonNegativeInt.default(128),
               /**
-               * Largest young-generation semi-space (MB). V8 grows it to 16 MB under load; at 8 a
-               * scavenge pauses ~1.3 ms instead of ~2 ms, twice as often, for the same CPU.
+               * Largest young-generation semi-space (MB); 0 = V8's default (16 MB on 64-bit). 8 halves
+               * the scavenge pauses at 1,000 req/s but doubles the scavenges, which at 3,000 req/s
+               * and beyond costs more than the shorter pauses gain (docs/benchmarks.md, session 5).
                */
-              max_semi_space_mb: nonNegativeInt.default(8),
+              max_semi_space_mb: nonNegativeInt.default(0),
               /** Hard cap of the old generation (memory-limited containers); 0 = V8's default. */
               max_old_space_mb: nonNegativeInt.default(0),
             })
