@@ -33,6 +33,9 @@ import { createProviderWiring, type ProviderWiring } from './create-provider-wir
 import { createRoutingRuntime, type RoutingRuntime } from './create-routing-runtime.js';
 import { warmUp } from './warm-up.js';
 
+/** `server` settings a running gateway cannot change; a reload that changes them says so. */
+const START_ONLY_SERVER_KEYS = ['host', 'port', 'workers', 'heap'] as const;
+
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
   readonly catalog?: ModelCatalog;
@@ -332,6 +335,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       if (nextCanary === undefined) selector = undefined;
       else if (canary !== undefined) selector = createCanarySelector({ percent: nextCanary.percent });
       else log.warn({ percent: nextCanary.percent }, 'artifact.canary was added by a reload; the canary artifact is loaded at the next start');
+      // The listening socket, the worker count and V8's heap are fixed when the process starts.
+      const atStart = START_ONLY_SERVER_KEYS.filter((k) => JSON.stringify(wiring.config.server[k]) !== JSON.stringify(next.server[k]));
+      if (atStart.length > 0) log.warn({ keys: atStart.map((k) => `server.${k}`) }, 'changed by a reload; takes effect at the next start');
       const old = wiring;
       wiring = nextWiring;
       // Calls already running on the old pools finish there; the pools close once idle.

@@ -131,6 +131,25 @@ describe('configuration reload', () => {
   });
 });
 
+describe('configuration reload of start-only settings', () => {
+  it('warns that a changed port, worker count or heap applies at the next start, and is quiet otherwise', async () => {
+    const local = await startTestGateway({ models: TINY_OPENAI_MODELS, providers: { openai: { api_key: 'sk-proj-x', base_url: `${upstream.url}/v1` } } });
+    try {
+      const base = JSON.parse(JSON.stringify(local.gateway.services.config())) as { server: Record<string, unknown> };
+      const warnings = () => local.logs.filter((l) => l['msg'] === 'changed by a reload; takes effect at the next start');
+      // A live setting: applied by the reload, nothing to warn about.
+      local.gateway.applyConfig(loadConfig({ env: {}, overrides: { ...base, server: { ...base.server, request_timeout: 5_000 } } }));
+      expect(local.gateway.services.config().server.request_timeout).toBe(5_000);
+      expect(warnings()).toHaveLength(0);
+      local.gateway.applyConfig(loadConfig({ env: {}, overrides: { ...base, server: { ...base.server, port: 9999, heap: { initial_old_space_mb: 64 } } } }));
+      expect(warnings()).toHaveLength(1);
+      expect(warnings()[0]?.['keys']).toEqual(['server.port', 'server.heap']);
+    } finally {
+      await local.close();
+    }
+  });
+});
+
 describe('starting without keys', () => {
   it('starts, and fails requests clearly until a key is configured or sent', async () => {
     const bare = await startTestGateway({
