@@ -6,7 +6,7 @@
  * non-streaming and streaming, against:
  *   direct    the upstream itself (the baseline every "added" figure is measured from)
  *   bare      a pass-through proxy on undici that does no work (the floor)
- *   heimdall  `heimdall serve` (one worker, compiled JS) routing `model: "auto"`, every prompt distinct (no cache hits)
+ *   heimdall  `heimdall serve` (one worker, compiled JS; CPU and RSS read from the worker) routing `model: "auto"`, every prompt distinct (no cache hits)
  *   portkey   the Portkey gateway (`@portkey-ai/gateway`) forwarding to the same upstream
  * Each target runs in its own process; latencies are per response, high-resolution. Each fixed-rate
  * run also prints (stderr) the target's CPU time per request, main thread and other threads, read
