@@ -128,7 +128,7 @@ describe('heimdall serve', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const entries: Array<{ msg: string; worker?: string; port?: number; pid?: number }> = [];
+    const entries: Array<{ msg: string; worker?: string; port?: number; pid?: number; code?: number }> = [];
     let stderr = '';
     const waiters: Array<() => void> = [];
     const wake = (): void => {
@@ -192,8 +192,10 @@ describe('heimdall serve', () => {
   it("exits with the worker's code when the gateway cannot start, instead of replacing it in a loop", async () => {
     const serve = startServe({ ...baseConfig, artifact: { path: join(tmpdir(), 'heimdall-no-such-artifact.json'), reload_seconds: 0 }, server: { workers: 1 } });
     const code = await serve.exited;
-    expect(code).not.toBe(0);
-    expect(serve.entries.some((e) => e.msg === 'worker failed to start; stopping')).toBe(true);
+    // The worker's own exit code (1, as in-process), not the 0 of a worker that node's cluster code cut short.
+    expect(code).toBe(1);
+    expect(serve.entries.find((e) => e.msg === 'worker failed to start; stopping')).toMatchObject({ code: 1 });
+    expect(serve.stderr()).toContain('cannot read artifact');
     expect(serve.entries.some((e) => e.msg === 'worker exited unexpectedly; replacing it')).toBe(false);
   });
 });
