@@ -167,6 +167,27 @@ describe('storage URLs', () => {
     }
   });
 
+  it('creates SQLite databases with 16 KB pages in WAL mode and leaves an existing page size alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heimdall-page-'));
+    try {
+      const fresh = openSqliteWorkerDriver(join(dir, 'new.db'));
+      expect(await fresh.query('PRAGMA page_size')).toEqual([{ page_size: 16384 }]);
+      expect(await fresh.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+      await fresh.close();
+      // A database made with SQLite's default 4 KB pages keeps them (changing it would take a VACUUM).
+      const Database = (await import('better-sqlite3')).default;
+      const old = new Database(join(dir, 'old.db'));
+      old.exec('CREATE TABLE t (x INTEGER)');
+      old.close();
+      const existing = openSqliteWorkerDriver(join(dir, 'old.db'));
+      expect(await existing.query('PRAGMA page_size')).toEqual([{ page_size: 4096 }]);
+      expect(await existing.query('SELECT COUNT(*) AS n FROM t')).toEqual([{ n: 0 }]);
+      await existing.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('records applied migration versions', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'heimdall-mig-'));
     const driver = openSqliteWorkerDriver(join(dir, 'm.db'));

@@ -1,0 +1,51 @@
+/**
+ * `npx tsx bench/sqlite-page-size.ts [--rows N]`: inserts decision rows shaped like the gateway's
+ * (~2.3 KB: a 1.7 KB decision JSON, a 64-float embedding in base64, the features) into fresh SQLite
+ * databases in WAL mode with the decisions schema, in the decision logger's batches of 32, at
+ * page sizes of 4 KB (SQLite's default), 8 KB and 16 KB; prints the insert time per row and the
+ * file size, each page size twice, interleaved.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, migrationStatements } from '../src/store/migrations.js';
+
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '64000' } } });
+const total = Number(values.rows);
+const COLUMNS = ['request_id', 'created_at', 'artifact_version', 'routed', 'requested_model', 'bucket', 'model_name', 'model_id', 'provider', 'client', 'session_id', 'features', 'embedding', 'decision', 'fallbacks', 'latency_ms', 'decision_ms', 'input_tokens', 'output_tokens', 'cost_usd', 'status', 'error_code', 'prompt_hash', 'prompt'];
+const decision = JSON.stringify({ candidates: 'c'.repeat(1650) });
+const features = JSON.stringify({ f: 'z'.repeat(100) });
+const embedding = Buffer.alloc(256, 7).toString('base64');
+const dir = mkdtempSync(join(tmpdir(), 'heimdall-page-size-'));
+
+function run(pageSize: number): string {
+  const path = join(dir, `p${pageSize}.db`);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+  const db = new Database(path);
+  db.pragma(`page_size = ${pageSize}`);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  for (const migration of MIGRATIONS) for (const statement of migrationStatements(migration)) db.exec(statement);
+  const row = `(${COLUMNS.map(() => '?').join(', ')})`;
+  const insert = db.prepare(`INSERT INTO decisions (${COLUMNS.join(', ')}) VALUES ${Array(32).fill(row).join(', ')} ON CONFLICT (request_id) DO NOTHING`);
+  let ns = 0n;
+  for (let b = 0; b < total / 32; b++) {
+    const params: Array<string | number | null> = [];
+    for (let i = 0; i < 32; i++) params.push(randomUUID(), 1_800_000_000_000 + b * 32 + i, 'hm1-abc', 1, 'auto', 'mid', 'model-name', 'openrouter/x/y', 'openrouter', null, null, features, embedding, decision, '[]', 21.2, 0.12, 20, 30, 0.00001, 'ok', null, 'a'.repeat(64), null);
+    const t0 = process.hrtime.bigint();
+    insert.run(...params);
+    ns += process.hrtime.bigint() - t0;
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  return `page_size ${String(pageSize).padStart(5)}: ${(Number(ns) / total / 1000).toFixed(1)} us per row, ${(statSync(path).size / 1e6).toFixed(0)} MB for ${total} rows`;
+}
+
+try {
+  for (let round = 0; round < 2; round++) for (const pageSize of [4096, 8192, 16384]) console.log(run(pageSize));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
