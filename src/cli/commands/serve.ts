@@ -94,8 +94,8 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     // A cluster worker's IPC channel to the primary keeps it alive until it is closed, after a
     // drain or a failed start alike. Through `cluster.worker`, not `process.disconnect()`: a bare
-    // disconnect makes node's cluster code exit the worker at once with code 0, losing the exit
-    // code (2 for a configuration error) and racing the error message.
+    // disconnect makes node's cluster code exit the worker at once with code 0, losing the
+    // worker's own exit code and racing its error message.
     if (cluster.isWorker && process.connected) cluster.worker?.disconnect();
   }
 }
