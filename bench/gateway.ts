@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import ts from 'typescript';
+import { parsePrometheusText } from '../test/e2e/helpers/prometheus-text.js';
 import { gcTotals } from './gc-trace.js';
 
 // heimdall_base: another build of heimdall (--base-dist), for before/after comparisons in one run.
@@ -488,29 +489,15 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ targets })}\n`);
 }
 
-/**
- * The values of the series `name` in a Prometheus text scrape whose labels include `want` (other
- * labels, like heimdall's `worker`, are ignored), each with its labels.
- */
-function series(text: string, name: string, want: Record<string, string> = {}): Array<{ labels: Record<string, string>; value: number }> {
-  const out: Array<{ labels: Record<string, string>; value: number }> = [];
-  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? (\\S+)$`, 'gm'))) {
-    const labels = Object.fromEntries([...(m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1] as string, l[2] as string]));
-    if (Object.entries(want).every(([k, v]) => labels[k] === v)) out.push({ labels, value: Number(m[2]) });
-  }
-  return out;
-}
-
-function first(text: string, name: string, want: Record<string, string> = {}): number {
-  return series(text, name, want)[0]?.value ?? NaN;
-}
-
 /** Heimdall's own view from /metrics: mean and bucket quantiles of `heimdall_gateway_overhead_seconds`. */
 function selfOverhead(text: string): string {
+  const scrape = parsePrometheusText(text);
   const route = { route: 'chat_completions' };
-  const sum = first(text, 'heimdall_gateway_overhead_seconds_sum', route);
-  const count = first(text, 'heimdall_gateway_overhead_seconds_count', route);
-  const buckets = series(text, 'heimdall_gateway_overhead_seconds_bucket', route).map((b) => ({ le: Number(b.labels['le']), n: b.value }));
+  const sum = scrape.sum('heimdall_gateway_overhead_seconds_sum', route);
+  const count = scrape.sum('heimdall_gateway_overhead_seconds_count', route);
+  const buckets = scrape.samples
+    .filter((s) => s.name === 'heimdall_gateway_overhead_seconds_bucket' && s.labels['route'] === route.route)
+    .map((b) => ({ le: Number(b.labels['le']), n: b.value }));
   const q = (p: number): string => {
     const b = buckets.find((x) => x.n >= p * count);
     return b === undefined ? '?' : Number.isFinite(b.le) ? `<= ${(b.le * 1000).toFixed(2)} ms` : '> 100 ms';
@@ -520,24 +507,21 @@ function selfOverhead(text: string): string {
 
 /** Where the target's memory is at the end of its runs, from its own /metrics (prom-client default metrics). */
 function memoryBreakdown(text: string): string {
-  const mb = (name: string): string => {
-    const v = first(text, `heimdall_${name}`);
-    return Number.isFinite(v) ? `${(v / 1e6).toFixed(0)} MB` : '?';
-  };
+  const scrape = parsePrometheusText(text);
+  const mb = (name: string): string => (scrape.has(`heimdall_${name}`) ? `${(scrape.sum(`heimdall_${name}`) / 1e6).toFixed(0)} MB` : '?');
   return `rss ${mb('process_resident_memory_bytes')}, V8 heap committed ${mb('nodejs_heap_size_total_bytes')} (used ${mb('nodejs_heap_size_used_bytes')}), external ${mb('nodejs_external_memory_bytes')}`;
 }
 
-/** Event-loop delay quantiles and GC pauses by kind, from the target's /metrics. */
+/** Event-loop delay quantiles and GC pauses by kind, from the target's /metrics (one worker: its series are the target's). */
 function loopAndGc(text: string): string {
-  const lag = (q: string): string => {
-    const v = first(text, 'heimdall_event_loop_lag_seconds', { quantile: q });
-    return Number.isFinite(v) ? `${(v * 1000).toFixed(1)} ms` : '?';
-  };
-  const gc = series(text, 'heimdall_gc_pause_seconds_count').map(({ labels, value: n }) => {
-    const kind = labels['kind'] ?? '?';
-    const sum = first(text, 'heimdall_gc_pause_seconds_sum', { kind });
-    return `${kind} ${n} pauses, mean ${((sum / n) * 1000).toFixed(2)} ms`;
-  });
+  const scrape = parsePrometheusText(text);
+  const lag = (quantile: string): string => (scrape.has('heimdall_event_loop_lag_seconds', { quantile }) ? `${(scrape.sum('heimdall_event_loop_lag_seconds', { quantile }) * 1000).toFixed(1)} ms` : '?');
+  const gc = scrape.samples
+    .filter((s) => s.name === 'heimdall_gc_pause_seconds_count')
+    .map(({ labels, value: n }) => {
+      const kind = labels['kind'] ?? '?';
+      return `${kind} ${n} pauses, mean ${((scrape.sum('heimdall_gc_pause_seconds_sum', { kind }) / n) * 1000).toFixed(2)} ms`;
+    });
   return `lag p50 ${lag('0.5')}, p99 ${lag('0.99')}, max ${lag('1')}; GC: ${gc.join('; ')}`;
 }
 
