@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { DECISION_COLUMNS } from '../src/store/create-sql-store.js';
 import { MIGRATIONS, migrationStatements } from '../src/store/migrations.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '64000' } } });
 const total = Number(values.rows);
-const COLUMNS = ['request_id', 'created_at', 'artifact_version', 'routed', 'requested_model', 'bucket', 'model_name', 'model_id', 'provider', 'client', 'session_id', 'features', 'embedding', 'decision', 'fallbacks', 'latency_ms', 'decision_ms', 'input_tokens', 'output_tokens', 'cost_usd', 'status', 'error_code', 'prompt_hash', 'prompt'];
 const decision = JSON.stringify({ candidates: 'c'.repeat(1650) });
 const features = JSON.stringify({ f: 'z'.repeat(100) });
 const embedding = Buffer.alloc(256, 7).toString('base64');
@@ -29,8 +29,8 @@ function run(pageSize: number): string {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   for (const migration of MIGRATIONS) for (const statement of migrationStatements(migration)) db.exec(statement);
-  const row = `(${COLUMNS.map(() => '?').join(', ')})`;
-  const insert = db.prepare(`INSERT INTO decisions (${COLUMNS.join(', ')}) VALUES ${Array(32).fill(row).join(', ')} ON CONFLICT (request_id) DO NOTHING`);
+  const row = `(${DECISION_COLUMNS.map(() => '?').join(', ')})`;
+  const insert = db.prepare(`INSERT INTO decisions (${DECISION_COLUMNS.join(', ')}) VALUES ${Array(32).fill(row).join(', ')} ON CONFLICT (request_id) DO NOTHING`);
   let ns = 0n;
   for (let b = 0; b < total / 32; b++) {
     const params: Array<string | number | null> = [];

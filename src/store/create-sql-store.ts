@@ -15,7 +15,8 @@ import type {
   Store,
 } from './store.js';
 
-const DECISION_COLUMNS = [
+/** The `decisions` table's columns, in the order {@link decisionParams} fills them. */
+export const DECISION_COLUMNS = [
   'request_id', 'created_at', 'artifact_version', 'routed', 'requested_model', 'bucket', 'model_name', 'model_id', 'provider',
   'client', 'session_id', 'features', 'embedding', 'decision', 'fallbacks', 'latency_ms', 'decision_ms', 'input_tokens',
   'output_tokens', 'cost_usd', 'status', 'error_code', 'prompt_hash', 'prompt',
