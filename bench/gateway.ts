@@ -27,6 +27,19 @@ import ts from 'typescript';
 import { parsePrometheusText } from '../test/e2e/helpers/prometheus-text.js';
 import { gcTotals } from './gc-trace.js';
 
+/**
+ * Preloaded into Portkey's process. Portkey 1.15.2 on Node answers every streaming request with a
+ * 500: it appends its `x-portkey-*` headers to the Response that `fetch` returned, whose headers the
+ * fetch standard makes immutable (`TypeError: immutable`; Portkey-AI/gateway#1389 and #1550, open).
+ * Re-wrapping each upstream event stream in a new Response (same body stream, status and headers,
+ * which are mutable) lets it stream; without it the streaming run measured 10,000 errors and no
+ * latency. Other responses are passed on untouched: re-wrapping every one cost Portkey ~2% of its
+ * maximum rate.
+ */
+const PORTKEY_FETCH_SHIM = `data:text/javascript,${encodeURIComponent(
+  "const f = globalThis.fetch; globalThis.fetch = async (...a) => { const r = await f(...a); return r.headers.get('content-type')?.startsWith('text/event-stream') ? new Response(r.body, { status: r.status, statusText: r.statusText, headers: r.headers }) : r; };",
+)}`;
+
 // heimdall_base: another build of heimdall (--base-dist), for before/after comparisons in one run.
 type TargetName = 'direct' | 'bare' | 'heimdall' | 'heimdall_base' | 'portkey';
 interface RunResult {
@@ -386,7 +399,11 @@ async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: n
     return { name, url, headers: {}, model: 'auto', pid: worker ?? child.pid, ...(worker === undefined || child.pid === undefined ? {} : { primaryPid: child.pid }), ...(gcStats ? { gcLines } : {}), close };
   }
   const port = await freePort();
-  const child = start(process.execPath, [join(root, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js'), `--port=${port}`, '--headless'], { NODE_ENV: 'production' });
+  const child = start(
+    process.execPath,
+    ['--import', PORTKEY_FETCH_SHIM, join(root, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js'), `--port=${port}`, '--headless'],
+    { NODE_ENV: 'production' },
+  );
   child.stdout?.resume();
   child.stderr?.resume();
   const url = `http://127.0.0.1:${port}`;
