@@ -19,6 +19,7 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -303,15 +304,25 @@ async function load(target: Target, opts: { stream: boolean; seconds: number; co
 async function openLoop(target: Target, opts: { rate: number; stream: boolean; seconds: number }): Promise<RunResult> {
   const pool = new Pool(target.url, { connections: 1024, keepAliveTimeout: 30_000 });
   const total = Math.round(opts.rate * opts.seconds);
-  const latencies: number[] = [];
+  // Preallocated, and no promise kept per request: the generator's own heap stays small, since its
+  // GC pauses delay the responses it times (reported below, per run).
+  const latencies = new Float64Array(total);
+  let samples = 0;
   let errors = 0;
   let sent = 0;
-  const inflight: Promise<void>[] = [];
+  let settled = 0;
+  let allSettled!: () => void;
+  const done = new Promise<void>((resolve) => (allSettled = resolve));
+  const gcPauses: number[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcPauses.push(e.duration);
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const start = performance.now();
-  const fire = (due: number): Promise<void> => {
+  const fire = (due: number): void => {
     counter++;
     const content = `Request ${counter}: write ${TOPICS[counter % TOPICS.length] as string}.`;
-    return pool
+    void pool
       .request({
         path: '/v1/chat/completions',
         method: 'POST',
@@ -320,11 +331,14 @@ async function openLoop(target: Target, opts: { rate: number; stream: boolean; s
       })
       .then(async (res) => {
         await res.body.dump({ limit: Number.MAX_SAFE_INTEGER });
-        if (res.statusCode === 200) latencies.push(performance.now() - due);
+        if (res.statusCode === 200) latencies[samples++] = performance.now() - due;
         else errors++;
       })
       .catch(() => {
         errors++;
+      })
+      .finally(() => {
+        if (++settled === total) allSettled();
       });
   };
   await new Promise<void>((resolve) => {
@@ -333,7 +347,7 @@ async function openLoop(target: Target, opts: { rate: number; stream: boolean; s
       while (sent < total) {
         const due = start + (sent * 1000) / opts.rate;
         if (due > now) break;
-        inflight.push(fire(due));
+        fire(due);
         sent++;
       }
       if (sent >= total) resolve();
@@ -341,11 +355,14 @@ async function openLoop(target: Target, opts: { rate: number; stream: boolean; s
     };
     tick();
   });
-  await Promise.all(inflight);
+  if (total > 0) await done;
+  gcObserver.disconnect();
   await pool.close();
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  return { p50: pct(50), p99: pct(99), rps: latencies.length / opts.seconds, errors, samples: latencies.length };
+  const gcTotal = gcPauses.reduce((x, y) => x + y, 0);
+  log(`${target.name} ${opts.stream ? 'stream' : 'rate'} ${opts.rate}: load generator GC ${gcPauses.length} pauses, ${gcTotal.toFixed(1)} ms in all, longest ${Math.max(0, ...gcPauses).toFixed(2)} ms`);
+  const sorted = latencies.subarray(0, samples).sort();
+  const pct = (p: number): number => (samples === 0 ? NaN : (sorted[Math.min(samples - 1, Math.floor((p / 100) * samples))] as number));
+  return { p50: pct(50), p99: pct(99), rps: samples / opts.seconds, errors, samples };
 }
 
 async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: number | undefined): Promise<Target> {
