@@ -19,9 +19,11 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import ts from 'typescript';
@@ -294,6 +296,14 @@ async function load(target: Target, opts: { stream: boolean; seconds: number; co
   };
 }
 
+// `gc()` without starting node with --expose-gc (the flag would reach the targets through NODE_OPTIONS).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+function gcKind(entry: PerformanceEntry): number | undefined {
+  return (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+}
+
 /**
  * Open-loop load at a fixed rate: request i is due at start + i/rate and is sent then, whatever
  * happened to earlier ones; latency is measured from the due time, so queueing anywhere counts
@@ -313,9 +323,17 @@ async function openLoop(target: Target, opts: { rate: number; stream: boolean; s
   let settled = 0;
   let allSettled!: () => void;
   const done = new Promise<void>((resolve) => (allSettled = resolve));
+  // A full collection now, outside the measured window: the generator's old generation holds what
+  // the earlier targets' runs left, and a mark-compact of it during this run stalled every response
+  // in flight (up to 8.7 ms, in heimdall's runs, which come third).
+  collectGarbage();
   const gcPauses: number[] = [];
+  let gcMajor = 0;
   const gcObserver = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcPauses.push(e.duration);
+    for (const e of list.getEntries()) {
+      gcPauses.push(e.duration);
+      if (gcKind(e) === perfConstants.NODE_PERFORMANCE_GC_MAJOR) gcMajor++;
+    }
   });
   gcObserver.observe({ entryTypes: ['gc'] });
   const start = performance.now();
@@ -359,7 +377,7 @@ async function openLoop(target: Target, opts: { rate: number; stream: boolean; s
   gcObserver.disconnect();
   await pool.close();
   const gcTotal = gcPauses.reduce((x, y) => x + y, 0);
-  log(`${target.name} ${opts.stream ? 'stream' : 'rate'} ${opts.rate}: load generator GC ${gcPauses.length} pauses, ${gcTotal.toFixed(1)} ms in all, longest ${Math.max(0, ...gcPauses).toFixed(2)} ms`);
+  log(`${target.name} ${opts.stream ? 'stream' : 'rate'} ${opts.rate}: load generator GC ${gcPauses.length} pauses (${gcMajor} full), ${gcTotal.toFixed(1)} ms in all, longest ${Math.max(0, ...gcPauses).toFixed(2)} ms`);
   const sorted = latencies.subarray(0, samples).sort();
   const pct = (p: number): number => (samples === 0 ? NaN : (sorted[Math.min(samples - 1, Math.floor((p / 100) * samples))] as number));
   return { p50: pct(50), p99: pct(99), rps: samples / opts.seconds, errors, samples };
