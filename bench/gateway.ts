@@ -1,5 +1,5 @@
 /**
- * `npm run bench:gateway -- [--json] [--duration S] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args="..."] [--base-dist DIR] [--gc-stats]`
+ * `npm run bench:gateway -- [--json] [--duration S] [--repeat N] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args="..."] [--base-dist DIR] [--gc-stats]`
  *
  * One fake upstream with a fixed 20 ms latency; load at fixed rates of 1,000 and 3,000 requests/s
  * (open loop, evenly spaced, see `openLoop`) and at the maximum rate (autocannon, 100 connections),
@@ -11,7 +11,8 @@
  * Each target runs in its own process; latencies are per response, high-resolution. Each fixed-rate
  * run also prints (stderr) the target's CPU time per request, main thread and other threads, read
  * from /proc (with --gc-stats, also what heimdall's young generation promoted). The last line of
- * stdout is the JSON summary.
+ * stdout is the JSON summary; with --repeat N, each repetition's summary comes first, one line each,
+ * and the last line holds their field-wise medians (errors summed).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -86,9 +87,13 @@ const { values } = parseArgs({
     // prints what the young generation promoted (pretenuring off: V8 moving a site to the old generation
     // mid-run makes 'promoted' jump between runs of one build). Not for the headline figures.
     'gc-stats': { type: 'boolean', default: false },
+    // Repeat the whole sequence N times: each repetition's JSON line is printed, then the medians (errors: the sum) as the last line.
+    repeat: { type: 'string', default: '1' },
   },
 });
 const duration = Number(values.duration);
+const repeat = Number(values.repeat);
+if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got ${values.repeat}`);
 const wanted = new Set(values.targets.split(',') as TargetName[]);
 const runs = new Set(values.runs.split(','));
 const log = (line: string): void => {
@@ -469,6 +474,56 @@ async function main(): Promise<void> {
     spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
     if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('build produced no dist/cli/main.js');
   }
+  const all: Partial<Record<TargetName, TargetSummary>>[] = [];
+  for (let i = 1; i <= repeat; i++) {
+    if (repeat > 1) log(`--- repetition ${i} of ${repeat}`);
+    const targets = await measure();
+    all.push(targets);
+    if (repeat > 1) process.stdout.write(`${JSON.stringify({ targets })}\n`);
+  }
+  const targets = repeat === 1 ? (all[0] ?? {}) : medians(all);
+  if (!values.json) {
+    log('');
+    if (repeat > 1) log(`medians of ${repeat} repetitions (errors: their sum)`);
+    log('target     max_rps  rss_mb  r1000 p50+/p99+   r3000 p50+/p99+   stream1000 p50+/p99+  errors');
+    for (const [name, t] of Object.entries(targets)) {
+      const f = (a: Added): string => `${a.p50_added_ms.toFixed(3)}/${a.p99_added_ms.toFixed(3)}`.padEnd(18);
+      log(`${name.padEnd(10)} ${String(t.max_rps).padStart(7)}  ${String(t.peak_rss_mb).padStart(6)}  ${f(t.rate_1000)}${f(t.rate_3000)}${f(t.stream_rate_1000)}  ${t.rate_1000.errors + t.rate_3000.errors + t.stream_rate_1000.errors}`);
+    }
+  }
+  process.stdout.write(`${JSON.stringify({ targets })}\n`);
+}
+
+/** Field-wise medians over repetitions (of the finite values; null when none), errors summed. */
+function medians(all: readonly Partial<Record<TargetName, TargetSummary>>[]): Partial<Record<TargetName, TargetSummary>> {
+  const median = (xs: readonly number[]): number => {
+    const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+    if (v.length === 0) return NaN;
+    const m = Math.floor(v.length / 2);
+    return v.length % 2 === 1 ? (v[m] as number) : round(((v[m - 1] as number) + (v[m] as number)) / 2);
+  };
+  const out: Partial<Record<TargetName, TargetSummary>> = {};
+  const names = [...new Set(all.flatMap((t) => Object.keys(t) as TargetName[]))];
+  for (const name of names) {
+    const runsOf = all.map((t) => t[name]).filter((t): t is TargetSummary => t !== undefined);
+    const added = (key: 'rate_1000' | 'rate_3000' | 'stream_rate_1000'): Added => ({
+      p50_added_ms: median(runsOf.map((t) => t[key].p50_added_ms)),
+      p99_added_ms: median(runsOf.map((t) => t[key].p99_added_ms)),
+      errors: runsOf.reduce((n, t) => n + t[key].errors, 0),
+    });
+    out[name] = {
+      max_rps: median(runsOf.map((t) => t.max_rps)),
+      peak_rss_mb: median(runsOf.map((t) => t.peak_rss_mb)),
+      rate_1000: added('rate_1000'),
+      rate_3000: added('rate_3000'),
+      stream_rate_1000: added('stream_rate_1000'),
+    };
+  }
+  return out;
+}
+
+/** One pass over every wanted target, each against the same upstream; the summary of the issue's shape. */
+async function measure(): Promise<Partial<Record<TargetName, TargetSummary>>> {
   const upstream = start(process.execPath, [compileHelper('gateway-upstream')], { UPSTREAM_LATENCY_MS: '20' });
   const { port: upstreamPort } = await firstJsonLine(upstream);
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
@@ -530,15 +585,7 @@ async function main(): Promise<void> {
       stream_rate_1000: added(r.s1000, base?.s1000),
     };
   }
-  if (!values.json) {
-    log('');
-    log('target     max_rps  rss_mb  r1000 p50+/p99+   r3000 p50+/p99+   stream1000 p50+/p99+  errors');
-    for (const [name, t] of Object.entries(targets)) {
-      const f = (a: Added): string => `${a.p50_added_ms.toFixed(3)}/${a.p99_added_ms.toFixed(3)}`.padEnd(18);
-      log(`${name.padEnd(10)} ${String(t.max_rps).padStart(7)}  ${String(t.peak_rss_mb).padStart(6)}  ${f(t.rate_1000)}${f(t.rate_3000)}${f(t.stream_rate_1000)}  ${t.rate_1000.errors + t.rate_3000.errors + t.stream_rate_1000.errors}`);
-    }
-  }
-  process.stdout.write(`${JSON.stringify({ targets })}\n`);
+  return targets;
 }
 
 /** Heimdall's own view from /metrics: mean and bucket quantiles of `heimdall_gateway_overhead_seconds`. */
