@@ -290,8 +290,7 @@ async function load(target: Target, opts: { stream: boolean; seconds: number; co
     if (statusCode === 200) latencies.push(responseTime);
   });
   const result = await done;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  const pct = percentileOf(Float64Array.from(latencies).sort());
   return {
     p50: pct(50),
     p99: pct(99),
@@ -383,8 +382,7 @@ async function openLoop(target: Target, opts: { rate: number; stream: boolean; s
   await pool.close();
   const gcTotal = gcPauses.reduce((x, y) => x + y, 0);
   log(`${target.name} ${opts.stream ? 'stream' : 'rate'} ${opts.rate}: load generator GC ${gcPauses.length} pauses (${gcMajor} full), ${gcTotal.toFixed(1)} ms in all, longest ${Math.max(0, ...gcPauses).toFixed(2)} ms`);
-  const sorted = latencies.subarray(0, samples).sort();
-  const pct = (p: number): number => (samples === 0 ? NaN : (sorted[Math.min(samples - 1, Math.floor((p / 100) * samples))] as number));
+  const pct = percentileOf(latencies.subarray(0, samples).sort());
   return { p50: pct(50), p99: pct(99), rps: samples / opts.seconds, errors, samples };
 }
 
@@ -622,6 +620,11 @@ function loopAndGc(text: string): string {
       return `${kind} ${n} pauses, mean ${((scrape.sum('heimdall_gc_pause_seconds_sum', { kind }) / n) * 1000).toFixed(2)} ms`;
     });
   return `lag p50 ${lag('0.5')}, p99 ${lag('0.99')}, max ${lag('1')}; GC: ${gc.join('; ')}`;
+}
+
+/** The p-th percentile (nearest rank below) of ascending values; NaN when there are none. */
+function percentileOf(sorted: Float64Array): (p: number) => number {
+  return (p) => (sorted.length === 0 ? NaN : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number));
 }
 
 function round(x: number): number {
