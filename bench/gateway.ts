@@ -14,22 +14,20 @@
  * stdout is the JSON summary; with --repeat N, each repetition's summary comes first, one line each,
  * and the last line holds their field-wise medians (errors summed).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
-import ts from 'typescript';
 import { parsePrometheusText } from '../test/e2e/helpers/prometheus-text.js';
 import { gcTotals } from './gc-trace.js';
+import { compileHelper, firstJsonLine, freePort, root, start, stop } from './processes.js';
 
 /**
  * Preloaded into Portkey's process. Portkey 1.15.2 on Node answers every streaming request with a
@@ -66,7 +64,6 @@ interface TargetSummary {
   stream_rate_1000: Added;
 }
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
@@ -99,45 +96,6 @@ const runs = new Set(values.runs.split(','));
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Transpiles a bench helper to plain ESM inside node_modules/.cache, so it runs on bare node (no loader in its RSS). */
-function compileHelper(name: string): string {
-  const out = join(root, 'node_modules', '.cache', 'heimdall-bench');
-  mkdirSync(out, { recursive: true });
-  const source = readFileSync(join(root, 'bench', `${name}.ts`), 'utf8');
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-  const file = join(out, `${name}.mjs`);
-  writeFileSync(file, js);
-  return file;
-}
-
-function start(cmd: string, args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function firstJsonLine(child: ChildProcess): Promise<{ port: number }> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      buf += c.toString();
-      const nl = buf.indexOf('\n');
-      if (nl !== -1) resolve(JSON.parse(buf.slice(0, nl)) as { port: number });
-    });
-    child.once('exit', (code) => reject(new Error(`process exited early (${code})`)));
-  });
-}
 
 async function waitHttp(url: string, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -234,15 +192,6 @@ function peakRssMb(pid: number | undefined): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
   return Math.round((kb / 1024) * 10) / 10;
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-  });
 }
 
 interface Target {

@@ -18,8 +18,9 @@ import { planRequest } from '../engine/plan-request.js';
 import { createCredentialResolver, type CredentialResolver } from '../engine/request-credentials.js';
 import { createRequestHandler } from '../http/create-request-handler.js';
 import type { GatewayServices, PlanHints } from '../http/gateway-services.js';
+import { toRecord } from '../logs/create-decision-logger.js';
 import { recordFeedback } from '../logs/record-feedback.js';
-import { createLogger, type GatewayLogger } from '../obs/create-logger.js';
+import { createLogger, type GatewayLogger, type LoggerOptions } from '../obs/create-logger.js';
 import { createBaselineCost } from '../obs/baseline-cost.js';
 import { connectClusterMetrics } from '../obs/cluster-metrics.js';
 import { createGatewayMetrics, type GatewayMetrics } from '../obs/gateway-metrics.js';
@@ -32,6 +33,8 @@ import { registerOperationsMetrics } from './operations-metrics.js';
 import { createProviderWiring, type ProviderWiring } from './create-provider-wiring.js';
 import { createRoutingRuntime, type RoutingRuntime } from './create-routing-runtime.js';
 import { warmUp } from './warm-up.js';
+import { warmUpHttp } from './warm-up-http.js';
+import { warmUpWire } from './warm-up-wire.js';
 
 /** `server` settings a running gateway cannot change; a reload that changes them says so. */
 const START_ONLY_SERVER_KEYS = ['host', 'port', 'workers', 'heap'] as const;
@@ -48,6 +51,16 @@ export interface GatewayOptions {
   readonly store?: Store | null;
   /** Shared state to use instead of `redis.url` (not closed by the gateway). */
   readonly sharedState?: GatewaySharedState;
+}
+
+/** What the warm-up did, as logged with "warm-up done; ready". */
+export interface WarmUpReport {
+  readonly decisions: number;
+  readonly wireRounds: number;
+  readonly requests: number;
+  /** The loopback requests' answers by HTTP status. */
+  readonly statuses: Readonly<Record<string, number>>;
+  readonly ms: number;
 }
 
 /** A gateway: the request handler plus what it runs on. */
@@ -72,8 +85,12 @@ export interface Gateway {
   refreshCatalog(): Promise<CatalogRefreshReport | undefined>;
   /** Swaps in a new configuration (routing state, keys, providers); throws and keeps the old one if invalid. */
   applyConfig(next: Config): void;
-  /** Runs the warm-up (if not done) and marks the gateway ready. */
-  warmUp(): { decisions: number; ms: number };
+  /**
+   * Warms the request path (routing decisions and their records, translation of sample answers
+   * and streams, requests to itself over loopback) and marks the gateway ready. Never rejects: a
+   * warm-up that fails ends early with a warning and the gateway serves anyway.
+   */
+  warmUp(): Promise<WarmUpReport>;
   /** Stops accepting work: `/ready` turns 503 and responses close their connections. */
   startDraining(): void;
   /** Releases pools and timers (after the server drained). */
@@ -343,9 +360,39 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       // Calls already running on the old pools finish there; the pools close once idle.
       setTimeout(() => void old.providers.close(), next.server.shutdown_grace).unref();
     },
-    warmUp() {
-      const result = warmUp(runtime.router, wiring.config.server.warmup_decisions);
+    async warmUp() {
+      const started = performance.now();
+      const cfg = wiring.config;
+      const decisionLog = ops.decisionLog;
+      const routing = warmUp(
+        runtime.router,
+        cfg.server.warmup_decisions,
+        decisionLog === undefined
+          ? undefined
+          : (request, decision, i) => {
+              // Built and dropped: the record's code gets compiled, the store sees nothing.
+              toRecord(
+                { requestId: `warm-up-${i}`, createdAt: Date.now(), request, decision, latencyMs: 20, usage: { inputTokens: 24, outputTokens: 9 } },
+                { storePrompts: cfg.logging.store_prompts, catalog: () => catalog, embed: (text) => runtime.state().embedder.embed(text) },
+              );
+            },
+      );
+      const wire = await warmUpWire(cfg.server.warmup_requests);
+      // The loopback requests run the real edge and handlers but report to a scratch registry and a
+      // discarded log: they are not traffic, and /metrics and the access log must not count them.
+      const scratchMetrics = metrics === undefined ? undefined : createGatewayMetrics({ processMetrics: false });
+      const handler = createRequestHandler({
+        ...services,
+        metrics: scratchMetrics,
+        log: createLogger({ level: log.level as LoggerOptions['level'], destination: { write: () => undefined } }),
+      });
+      const key = cfg.auth.gateway_keys[0]?.key;
+      const http = await warmUpHttp(handler, cfg.server.warmup_requests, { stop: () => draining, ...(key === undefined ? {} : { headers: { authorization: `Bearer ${key}` } }) });
+      scratchMetrics?.close();
       ready = true;
+      const failed = wire.error ?? http.error;
+      if (failed !== undefined) log.warn({ err: failed.message }, 'warm-up ended early; serving anyway');
+      const result = { decisions: routing.decisions, wireRounds: wire.rounds, requests: http.requests, statuses: http.statuses, ms: performance.now() - started };
       log.info({ ...result, artifact: runtime.state().version }, 'warm-up done; ready');
       return result;
     },

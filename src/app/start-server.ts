@@ -55,7 +55,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { port } = server.address() as AddressInfo;
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
   log.info({ host: config.server.host, port, artifact: gateway.routing.state().version }, 'listening');
-  setImmediate(() => gateway.warmUp());
+  setImmediate(() => void gateway.warmUp());
 
   let watcher: ConfigFileWatcher | undefined;
   if (reload?.path !== undefined) {

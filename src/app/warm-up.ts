@@ -1,6 +1,8 @@
 import type { HeimdallRouter } from '../engine/create-router.js';
 import { parseOpenAIChatRequest } from '../request/parse-openai-chat-request.js';
+import type { ChatRequest } from '../types/chat.js';
 import { PROVIDER_IDS } from '../types/provider-id.js';
+import type { RoutingDecision } from '../types/routing-decision.js';
 
 const SAMPLES = [
   'hi there, how are you today?',
@@ -16,9 +18,15 @@ const SAMPLES = [
 /**
  * Runs `count` routing decisions (request parsing included) on varied sample prompts, each prompt
  * made unique so the decision cache misses and the uncached hot path gets compiled by the JIT
- * before real traffic. Errors (a config that routes nowhere) end the warm-up early, never the server.
+ * before real traffic. Each decision is also handed to `onDecision` (the gateway builds a decision
+ * record from it, so that code is compiled too). Errors (a config that routes nowhere) end the
+ * warm-up early, never the server.
  */
-export function warmUp(router: HeimdallRouter, count: number): { decisions: number; ms: number } {
+export function warmUp(
+  router: HeimdallRouter,
+  count: number,
+  onDecision?: (request: ChatRequest, decision: RoutingDecision, i: number) => void,
+): { decisions: number; ms: number } {
   const started = performance.now();
   const providers = new Set<string>(PROVIDER_IDS);
   let decisions = 0;
@@ -33,7 +41,8 @@ export function warmUp(router: HeimdallRouter, count: number): { decisions: numb
         ],
         max_tokens: 256 + (i % 7),
       });
-      router.decide(request, { providers });
+      const decision = router.decide(request, { providers });
+      onDecision?.(request, decision, i);
       decisions++;
     } catch {
       break;

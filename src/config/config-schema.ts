@@ -113,6 +113,13 @@ export function createConfigSchema(env: ConfigEnv = {}) {
           shutdown_grace: durationMs(10_000),
           warmup_decisions: nonNegativeInt.default(300),
           /**
+           * Requests each worker sends itself over loopback before it reports ready (`POST /v1/route`
+           * in both dialects, never a provider), and rounds of translating sample answers and
+           * streams: without them the first ~1,000 real requests ran on cold code, tens to hundreds
+           * of milliseconds each (docs/benchmarks.md, "Session 7"). 0 turns both off.
+           */
+          warmup_requests: nonNegativeInt.default(600),
+          /**
            * V8 heap sizing of the gateway processes, passed as node flags when the workers are
            * started (docs/benchmarks.md, "Session 5"). 0 leaves V8's own choice.
            */

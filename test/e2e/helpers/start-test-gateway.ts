@@ -38,7 +38,7 @@ export async function startTestGateway(overrides: Record<string, unknown>, optio
   const base = {
     artifact: { path: tinyArtifactPath(), reload_seconds: 0 },
     retry: { base_delay: 0, max_delay: 0 },
-    server: { warmup_decisions: 20 },
+    server: { warmup_decisions: 20, warmup_requests: 10 },
     logging: { level: 'info' },
     // Tests never write a database into the working tree.
     storage: { url: 'sqlite::memory:' },
@@ -52,7 +52,7 @@ export async function startTestGateway(overrides: Record<string, unknown>, optio
     },
   });
   const gateway = await createGateway(config, { logger: createLogger({ level: 'info', destination: sink }), ...options });
-  gateway.warmUp();
+  await gateway.warmUp();
   const server: Server = createServer(gateway.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
