@@ -10,31 +10,20 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
-import { DECISION_COLUMNS } from '../src/store/create-sql-store.js';
-import { MIGRATIONS, migrationStatements } from '../src/store/migrations.js';
+import { decisionRow, openDecisionDb } from './decision-rows.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '64000' } } });
 const total = Number(values.rows);
-const decision = JSON.stringify({ candidates: 'c'.repeat(1650) });
-const features = JSON.stringify({ f: 'z'.repeat(100) });
-const embedding = Buffer.alloc(256, 7).toString('base64');
 const dir = mkdtempSync(join(tmpdir(), 'heimdall-page-size-'));
 
 function run(pageSize: number): string {
   const path = join(dir, `p${pageSize}.db`);
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-  const db = new Database(path);
-  db.pragma(`page_size = ${pageSize}`);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  for (const migration of MIGRATIONS) for (const statement of migrationStatements(migration)) db.exec(statement);
-  const row = `(${DECISION_COLUMNS.map(() => '?').join(', ')})`;
-  const insert = db.prepare(`INSERT INTO decisions (${DECISION_COLUMNS.join(', ')}) VALUES ${Array(32).fill(row).join(', ')} ON CONFLICT (request_id) DO NOTHING`);
+  const { db, insert32: insert } = openDecisionDb(path, pageSize);
   let ns = 0n;
   for (let b = 0; b < total / 32; b++) {
     const params: Array<string | number | null> = [];
-    for (let i = 0; i < 32; i++) params.push(randomUUID(), 1_800_000_000_000 + b * 32 + i, 'hm1-abc', 1, 'auto', 'mid', 'model-name', 'openrouter/x/y', 'openrouter', null, null, features, embedding, decision, '[]', 21.2, 0.12, 20, 30, 0.00001, 'ok', null, 'a'.repeat(64), null);
+    for (let i = 0; i < 32; i++) params.push(...decisionRow(randomUUID(), 1_800_000_000_000 + b * 32 + i));
     const t0 = process.hrtime.bigint();
     insert.run(...params);
     ns += process.hrtime.bigint() - t0;

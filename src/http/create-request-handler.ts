@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { castToError, GatewayError, isGatewayError } from '../errors/gateway-error.js';
 import { handleChat } from './chat-handler.js';
@@ -6,6 +5,7 @@ import { handleDashboard, handleDashboardData } from './dashboard/dashboard-hand
 import { handleFeedback } from './feedback-handler.js';
 import type { GatewayServices, RequestContext } from './gateway-services.js';
 import { handleModels } from './models-handler.js';
+import { newRequestId } from './request-id.js';
 import { handleRoute } from './route-handler.js';
 import { sendError, sendJson, type ErrorDialect } from './send.js';
 
@@ -49,7 +49,7 @@ export function createRequestHandler(services: GatewayServices): (req: IncomingM
     const q = rawUrl.indexOf('?');
     const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
     const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : newRequestId();
     res.setHeader('x-request-id', requestId);
     const ctx: RequestContext = { requestId, startedAt, query: q === -1 ? undefined : new URLSearchParams(rawUrl.slice(q + 1)), upstreamMs: 0 };
     const route = ROUTES[path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path];
