@@ -121,6 +121,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     // The state's embedder caches by text: the vector the decision just used is a cache hit here.
     embed: (text) => holder.runtime?.state().embedder.embed(text),
     catalog: () => catalog,
+    // Under node:cluster the first worker alone prunes the store; the others would only repeat it.
+    scheduledJobs: options.labels?.['worker'] === undefined || options.labels['worker'] === '0',
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.sharedState === undefined ? {} : { sharedState: options.sharedState }),
     ...(options.circuit === undefined ? {} : { circuit: options.circuit }),

@@ -6,6 +6,7 @@ import { createClientCooldowns, type ClientCooldowns } from '../engine/client-co
 import { createSessionTracker, type SessionTracker } from '../engine/sessions.js';
 import { createRateLimiter, limitsFromConfig, type RateLimiter } from '../limits/index.js';
 import { createDecisionLogger, type DecisionLogger } from '../logs/create-decision-logger.js';
+import { startDecisionRetention } from '../logs/decision-retention.js';
 import type { GatewayLogger } from '../obs/create-logger.js';
 import { createSharedCircuitBreakers } from '../state/shared-circuit-breakers.js';
 import { createSharedClientCooldowns } from '../state/shared-client-cooldowns.js';
@@ -27,6 +28,8 @@ export interface OperationsOptions {
   readonly embed?: (text: string) => Float32Array | undefined;
   /** Prices usage for records whose cost the request path did not compute. */
   readonly catalog?: () => ModelCatalog;
+  /** Runs the store's periodic jobs (decision retention); one process of a cluster does (default true). */
+  readonly scheduledJobs?: boolean;
 }
 
 /** The gateway's operational machinery: durable store, shared state and what is built on them. */
@@ -124,6 +127,18 @@ export async function createOperations(config: Config, getConfig: () => Config, 
     ? createSessionTracker({ kv: shared.kv, ttlMs: config.sessions.ttl, onError: (err) => log.debug({ err: String(err) }, 'session store unavailable') })
     : undefined;
 
+  const retention =
+    store !== undefined && options.scheduledJobs !== false
+      ? startDecisionRetention({
+          decisions: store.decisions,
+          retentionMs: () => getConfig().decision_log.retention,
+          onPass: (r) =>
+            r.error === undefined
+              ? log.info({ deleted: r.deleted, before: new Date(r.before).toISOString() }, 'decision records past retention deleted')
+              : log.warn({ err: r.error.message, deleted: r.deleted, storage: store.description }, 'decision retention failed; retrying at the next pass'),
+        })
+      : undefined;
+
   const flush = async (): Promise<void> => {
     await Promise.all([sharedBreakers?.flush(), sharedCooldowns?.flush(), sessions?.flush(), decisionLog?.flush()]);
   };
@@ -138,6 +153,7 @@ export async function createOperations(config: Config, getConfig: () => Config, 
     sessions,
     flush,
     async close() {
+      retention?.stop();
       await Promise.all([sharedBreakers?.flush(), sharedCooldowns?.flush(), sessions?.flush()]).catch(() => undefined);
       await decisionLog?.close();
       const stats = decisionLog?.stats();

@@ -313,6 +313,12 @@ export function createConfigSchema(env: ConfigEnv = {}) {
           flush: durationMs(1_000),
           /** Records held while the store is down; beyond this they are dropped and counted. */
           max_queue: positiveInt.default(10_000),
+          /**
+           * Records (and their feedback) older than this are deleted, in batches, every 10 minutes;
+           * 0 keeps them forever. A row is ~2.8 KB on disk: at 1,000 requests/s the table grew by
+           * ~10 GB an hour, so a store nobody pruned filled its disk.
+           */
+          retention: durationMs(30 * 86_400_000),
         })
         .prefault({}),
       /** Refreshing prices and limits from the providers' model lists. */

@@ -8,6 +8,8 @@ describe('parseDuration', () => {
     ['10m', 600_000],
     ['1h', 3_600_000],
     ['1h30m', 5_400_000],
+    ['30d', 2_592_000_000],
+    ['1d12h', 129_600_000],
     ['1.5s', 1_500],
     [' 250ms ', 250],
     ['250', 250],
@@ -17,7 +19,7 @@ describe('parseDuration', () => {
     expect(parseDuration(input)).toBe(expected);
   });
 
-  it.each(['', 'abc', '-5s', '5 s', '5sec', '1d', '5s5', 'ms', true, null, -1, Number.NaN, Infinity])('rejects %j', (input) => {
+  it.each(['', 'abc', '-5s', '5 s', '5sec', '1day', '5s5', 'ms', true, null, -1, Number.NaN, Infinity])('rejects %j', (input) => {
     expect(parseDuration(input)).toBeUndefined();
   });
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 // One or more `<number><unit>` groups, so "1h30m" and "1.5s" both work.
-const GROUP = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+const GROUP = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
 
 /**
- * Parses a duration written like `15ms`, `2s`, `10m`, `1h`, `1h30m` (or a bare number of
+ * Parses a duration written like `15ms`, `2s`, `10m`, `1h`, `1h30m`, `30d` (or a bare number of
  * milliseconds) into milliseconds. Returns `undefined` for anything else, including negatives.
  */
 export function parseDuration(value: unknown): number | undefined {

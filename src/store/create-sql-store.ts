@@ -100,6 +100,15 @@ function decisionStore(db: SqlDriver): DecisionStore {
         return tx.run('DELETE FROM decisions WHERE created_at < ?', [before]);
       });
     },
+    async purgeBatch(before, limit) {
+      // Both statements select the same oldest rows: the transaction holds the write lock in
+      // between, and only rows older than `before` (never written any more) can match.
+      const oldest = 'SELECT request_id FROM decisions WHERE created_at < ? ORDER BY created_at, request_id LIMIT ?';
+      return db.transaction(async (tx) => {
+        await tx.run(`DELETE FROM feedback WHERE request_id IN (${oldest})`, [before, limit]);
+        return tx.run(`DELETE FROM decisions WHERE request_id IN (${oldest})`, [before, limit]);
+      });
+    },
   };
 }
 

@@ -80,6 +80,21 @@ describeEachStore('store', (h) => {
     expect((await store.decisions.list()).map((d) => d.requestId)).toEqual(['r2']);
   });
 
+  it('purges in batches: the oldest records before the cutoff first, with their feedback, never newer ones', async () => {
+    const { store } = h();
+    await store.decisions.insert([record('old-c', 300), record('old-a', 100), record('old-b', 200), record('keep', 1000)]);
+    expect(await store.decisions.setFeedback('old-a', { score: 1, createdAt: 101 })).toBe(true);
+    expect(await store.decisions.setFeedback('keep', { score: 0, createdAt: 1001 })).toBe(true);
+    expect(await store.decisions.purgeBatch(500, 2)).toBe(2);
+    expect((await store.decisions.list()).map((d) => d.requestId)).toEqual(['old-c', 'keep']);
+    expect(await store.decisions.purgeBatch(500, 2)).toBe(1);
+    expect(await store.decisions.purgeBatch(500, 2)).toBe(0);
+    expect((await store.decisions.list({ withFeedback: true })).map((d) => d.requestId)).toEqual(['keep']);
+    // The feedback of a purged record went with it: the id can be logged and rated afresh.
+    await store.decisions.insert([record('old-a', 2000)]);
+    expect((await store.decisions.get('old-a'))?.feedback).toBeUndefined();
+  });
+
   it('keeps catalog models, refreshes and changes', async () => {
     const { store } = h();
     await store.catalog.upsertModels([{ id: 'openai/x', provider: 'openai', entry: { id: 'openai/x', input_per_mtok: 1 }, source: 's1', updatedAt: 1 }]);

@@ -79,6 +79,12 @@ export interface DecisionStore {
   list(query?: DecisionQuery): Promise<StoredDecision[]>;
   /** Deletes records created before `before`; returns how many. */
   purge(before: number): Promise<number>;
+  /**
+   * Deletes at most `limit` of the oldest records created before `before`, with their feedback,
+   * in one short transaction; returns how many. Retention calls it until it returns less than
+   * `limit`, so a large backlog never holds the write lock for long.
+   */
+  purgeBatch(before: number, limit: number): Promise<number>;
 }
 
 /** A stored catalog entry: the snake_case entry of `data/catalog/models.json`'s schema. */
