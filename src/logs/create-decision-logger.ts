@@ -9,6 +9,7 @@ import type { DecisionRecord, DecisionStore } from '../store/store.js';
 import type { ChatRequest, Usage } from '../types/chat.js';
 import type { ProviderId } from '../types/provider-id.js';
 import type { RoutingDecision } from '../types/routing-decision.js';
+import { backgroundTimer } from './background-timer.js';
 
 /** Everything known about one finished request; the logger turns it into a {@link DecisionRecord}. */
 export interface DecisionLogInput {
@@ -104,13 +105,7 @@ export function createDecisionLogger(store: { readonly decisions: Pick<DecisionS
   const batchSize = Math.max(1, options.batchSize ?? 32);
   const flushMs = options.flushMs ?? 1000;
   const maxQueue = Math.max(1, options.maxQueue ?? 10_000);
-  const schedule =
-    options.schedule ??
-    ((fn: () => void, ms: number) => {
-      const t = setTimeout(fn, ms);
-      t.unref();
-      return { cancel: () => clearTimeout(t) };
-    });
+  const schedule = options.schedule ?? backgroundTimer;
   const queue: DecisionRecord[] = [];
   const pendingIds = new Map<string, number>();
   let written = 0;

@@ -1,5 +1,6 @@
 import { castToError } from '../errors/gateway-error.js';
 import type { DecisionStore } from '../store/store.js';
+import { backgroundTimer } from './background-timer.js';
 
 /** Options of {@link startDecisionRetention}. */
 export interface DecisionRetentionOptions {
@@ -38,13 +39,7 @@ export function startDecisionRetention(options: DecisionRetentionOptions): Decis
   const interval = options.intervalMs ?? 600_000;
   const batchSize = Math.max(1, options.batchSize ?? 5_000);
   const now = options.now ?? Date.now;
-  const schedule =
-    options.schedule ??
-    ((fn: () => void, ms: number) => {
-      const t = setTimeout(fn, ms);
-      t.unref();
-      return { cancel: () => clearTimeout(t) };
-    });
+  const schedule = options.schedule ?? backgroundTimer;
   let stopped = false;
   let timer: { cancel(): void } | undefined;
   let running: Promise<number> | undefined;
