@@ -9,6 +9,7 @@ import type { ModelCatalog } from '../catalog/model-catalog.js';
 import { createCatalogSync, loadStoredCatalog, type CatalogRefreshReport, type CatalogSync } from '../catalog/sync/catalog-sync.js';
 import { catalogSources } from '../cli/commands/catalog.js';
 import type { Config } from '../config/config-schema.js';
+import { castToError } from '../errors/gateway-error.js';
 import { createCanarySelector } from '../engine/canary.js';
 import type { CircuitBreakers } from '../engine/circuit-breaker.js';
 import type { DispatchDeps } from '../engine/dispatch.js';
@@ -365,36 +366,47 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     async warmUp() {
       const started = performance.now();
       const cfg = wiring.config;
-      const decisionLog = ops.decisionLog;
-      const routing = warmUp(
-        runtime.router,
-        cfg.server.warmup_decisions,
-        decisionLog === undefined
-          ? undefined
-          : (request, decision, i) => {
-              // Built and dropped: the record's code gets compiled, the store sees nothing.
-              toRecord(
-                { requestId: `warm-up-${i}`, createdAt: Date.now(), request, decision, latencyMs: 20, usage: { inputTokens: 24, outputTokens: 9 } },
-                { storePrompts: cfg.logging.store_prompts, catalog: () => catalog, embed: (text) => runtime.state().embedder.embed(text) },
-              );
-            },
-      );
-      const wire = await warmUpWire(cfg.server.warmup_requests);
+      let report: Omit<WarmUpReport, 'ms'> = { decisions: 0, wireRounds: 0, requests: 0, statuses: {} };
+      let failed: Error | undefined;
       // The loopback requests run the real edge and handlers but report to a scratch registry and a
       // discarded log: they are not traffic, and /metrics and the access log must not count them.
       const scratchMetrics = metrics === undefined ? undefined : createGatewayMetrics({ processMetrics: false });
-      const handler = createRequestHandler({
-        ...services,
-        metrics: scratchMetrics,
-        log: createLogger({ level: log.level as LoggerOptions['level'], destination: { write: () => undefined } }),
-      });
-      const key = cfg.auth.gateway_keys[0]?.key;
-      const http = await warmUpHttp(handler, cfg.server.warmup_requests, { stop: () => draining, ...(key === undefined ? {} : { headers: { authorization: `Bearer ${key}` } }) });
-      scratchMetrics?.close();
-      ready = true;
-      const failed = wire.error ?? http.error;
+      try {
+        const decisionLog = ops.decisionLog;
+        const routing = warmUp(
+          runtime.router,
+          cfg.server.warmup_decisions,
+          decisionLog === undefined
+            ? undefined
+            : (request, decision, i) => {
+                // Built and dropped: the record's code gets compiled, the store sees nothing.
+                toRecord(
+                  { requestId: `warm-up-${i}`, createdAt: Date.now(), request, decision, latencyMs: 20, usage: { inputTokens: 24, outputTokens: 9 } },
+                  { storePrompts: cfg.logging.store_prompts, catalog: () => catalog, embed: (text) => runtime.state().embedder.embed(text) },
+                );
+              },
+        );
+        report = { ...report, decisions: routing.decisions };
+        const wire = await warmUpWire(cfg.server.warmup_requests);
+        report = { ...report, wireRounds: wire.rounds };
+        const handler = createRequestHandler({
+          ...services,
+          metrics: scratchMetrics,
+          log: createLogger({ level: log.level as LoggerOptions['level'], destination: { write: () => undefined } }),
+        });
+        const key = cfg.auth.gateway_keys[0]?.key;
+        const http = await warmUpHttp(handler, cfg.server.warmup_requests, { stop: () => draining, ...(key === undefined ? {} : { headers: { authorization: `Bearer ${key}` } }) });
+        report = { ...report, requests: http.requests, statuses: http.statuses };
+        failed = wire.error ?? http.error;
+      } catch (err) {
+        failed = castToError(err);
+      } finally {
+        scratchMetrics?.close();
+        // A gateway that could not warm up still serves, only slower at first.
+        ready = true;
+      }
       if (failed !== undefined) log.warn({ err: failed.message }, 'warm-up ended early; serving anyway');
-      const result = { decisions: routing.decisions, wireRounds: wire.rounds, requests: http.requests, statuses: http.statuses, ms: performance.now() - started };
+      const result: WarmUpReport = { ...report, ms: performance.now() - started };
       log.info({ ...result, artifact: runtime.state().version }, 'warm-up done; ready');
       return result;
     },
