@@ -393,6 +393,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
           ...services,
           metrics: scratchMetrics,
           log: createLogger({ level: log.level as LoggerOptions['level'], destination: { write: () => undefined } }),
+          // Synchronous decisions only: the async path would ask a remote embedder or Redis once per
+          // warm-up request, i.e. hundreds of calls to outside services at every start.
+          plan: (request, creds) => planRequest({ router: { ...runtime.router, prefersAsync: false }, state: runtime.state, catalog, models: () => cfg.models }, request, creds),
         });
         const key = cfg.auth.gateway_keys[0]?.key;
         const http = await warmUpHttp(handler, cfg.server.warmup_requests, { stop: () => draining, ...(key === undefined ? {} : { headers: { authorization: `Bearer ${key}` } }) });

@@ -64,6 +64,27 @@ describe('gateway warm-up', () => {
     }
   });
 
+  it('calls no remote service: a remote embedder is not asked during the warm-up', async () => {
+    const embeddings = await startFakeUpstream((_req, res) => res.json(200, { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [1] }] }));
+    try {
+      const gw = await startTestGateway(
+        config({ server: { warmup_requests: 20 }, embedding: { kind: 'remote', remote: { url: `${embeddings.url}/v1`, model: 'text-embedding-3-small', timeout: '2s' } } }),
+      );
+      try {
+        expect(gw.logs.find((l) => l['msg'] === 'warm-up done; ready')).toMatchObject({ requests: 20, statuses: { 200: 18, 400: 2 } });
+        expect(embeddings.requests).toHaveLength(0);
+        // Real traffic does use it.
+        const res = await fetch(`${gw.url}/v1/route`, { method: 'POST', body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'hello there' }] }) });
+        expect(res.status).toBe(200);
+        expect(embeddings.requests.length).toBeGreaterThan(0);
+      } finally {
+        await gw.close();
+      }
+    } finally {
+      await embeddings.close();
+    }
+  });
+
   it('ends early, without throwing, when its requests fail in transport', async () => {
     let seen = 0;
     const result = await warmUpHttp((req) => {
