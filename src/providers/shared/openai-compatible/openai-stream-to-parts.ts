@@ -2,7 +2,7 @@ import { GatewayError } from '../../../errors/gateway-error.js';
 import type { StreamPart } from '../../../types/stream-part.js';
 import { classifyStreamError } from '../classify-upstream.js';
 import type { SseEvent } from '../sse-decoder.js';
-import { mapOpenAIFinishReason, mapOpenAIUsage, OpenAIUsageSchema, type OpenAIUsage } from './openai-usage.js';
+import { mapOpenAIFinishReason, mapOpenAIUsage, readOpenAIUsage, type OpenAIUsage } from './openai-usage.js';
 import type { OpenAIParseContext } from './parse-openai-chat-response.js';
 
 interface ToolCallState {
@@ -64,10 +64,7 @@ export async function* openAIStreamToParts(
       started = true;
       yield { type: 'start', id: str(chunk['id']) ?? '', model: str(chunk['model']) || context.model };
     }
-    if (isRecord(chunk['usage'])) {
-      const parsed = OpenAIUsageSchema.safeParse(chunk['usage']);
-      if (parsed.success) usage = parsed.data;
-    }
+    if (isRecord(chunk['usage'])) usage = readOpenAIUsage(chunk['usage']) ?? usage;
     if (!Array.isArray(choices)) continue;
     const choice: unknown = choices.find((c) => isRecord(c) && (c['index'] === undefined || c['index'] === 0)) ?? choices[0];
     if (!isRecord(choice)) continue;

@@ -14,6 +14,35 @@ export const OpenAIUsageSchema = z.object({
 export type OpenAIUsage = z.infer<typeof OpenAIUsageSchema>;
 
 /**
+ * `OpenAIUsageSchema.nullish().catch(undefined)` read by hand (the hot path of every answer and
+ * of every stream's usage chunk): the same result for any input, as a property test checks.
+ */
+export function readOpenAIUsage(value: unknown): OpenAIUsage | null | undefined {
+  if (value === null || value === undefined) return value;
+  if (typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const u = value as Record<string, unknown>;
+  const prompt = u['prompt_tokens_details'];
+  const completion = u['completion_tokens_details'];
+  return {
+    prompt_tokens: lenientCount(u['prompt_tokens']),
+    completion_tokens: lenientCount(u['completion_tokens']),
+    prompt_tokens_details: detailsOf(prompt, 'cached_tokens') as OpenAIUsage['prompt_tokens_details'],
+    completion_tokens_details: detailsOf(completion, 'reasoning_tokens') as OpenAIUsage['completion_tokens_details'],
+  };
+}
+
+function lenientCount(value: unknown): number | null | undefined {
+  if (value === null) return null;
+  return typeof value === 'number' && value >= 0 && Number.isFinite(value) ? value : undefined;
+}
+
+function detailsOf(value: unknown, field: string): Record<string, number | null | undefined> | null | undefined {
+  if (value === null || value === undefined) return value;
+  if (typeof value !== 'object' || Array.isArray(value)) return undefined;
+  return { [field]: lenientCount((value as Record<string, unknown>)[field]) };
+}
+
+/**
  * Maps OpenAI usage to the neutral one. `inputTokens` is OpenAI's `prompt_tokens`, which
  * INCLUDES the cached tokens also reported as `cacheReadTokens`; `outputTokens` includes the
  * reasoning tokens also reported as `reasoningTokens`.
