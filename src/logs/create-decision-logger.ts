@@ -249,31 +249,43 @@ export function toRecord(input: DecisionLogInput, options: Pick<DecisionLoggerOp
   const sessionId = input.sessionId ?? metadata?.['session_id'] ?? metadata?.['conversation_id'];
   const client = input.client ?? input.request.user;
   const artifactVersion = input.artifactVersion ?? decision?.artifactVersion;
-  return {
+  // Assigned field by field rather than spread from conditional literals: one record per request,
+  // and the spreads allocated a temporary object each (bench/decision-record.ts).
+  const record: Mutable<DecisionRecord> = {
     requestId: input.requestId,
     createdAt: input.createdAt,
-    ...(artifactVersion === undefined ? {} : { artifactVersion }),
     routed: decision !== undefined,
     requestedModel: input.request.model,
-    ...(decision === undefined ? {} : { bucket: answered?.bucket ?? decision.bucket }),
-    ...(answered === undefined ? {} : { modelName: answered.name }),
-    ...(target === undefined ? {} : { modelId: target.id, provider: target.provider }),
-    ...(client === undefined ? {} : { client }),
-    ...(sessionId === undefined ? {} : { sessionId }),
-    ...(decision === undefined ? {} : { features: decision.explanation.features }),
-    ...(embedding === undefined ? {} : { embedding: encodeFloat32(embedding) }),
-    ...(decision === undefined ? {} : { decision: decisionSummary(decision) }),
-    fallbacks: [...(input.fallbacks ?? [])],
+    fallbacks: input.fallbacks === undefined || input.fallbacks.length === 0 ? NO_FALLBACKS : [...input.fallbacks],
     latencyMs: input.latencyMs,
-    ...(input.decisionMs === undefined ? {} : { decisionMs: input.decisionMs }),
-    ...(input.usage === undefined ? {} : { inputTokens: input.usage.inputTokens, outputTokens: input.usage.outputTokens }),
-    ...(costUsd === undefined ? {} : { costUsd }),
     status: input.errorCode === undefined ? 'ok' : 'error',
-    ...(input.errorCode === undefined ? {} : { errorCode: input.errorCode }),
-    ...(text === '' ? {} : { promptHash: createHash('sha256').update(text).digest('hex') }),
-    ...(options.storePrompts === true && text !== '' ? { prompt: text } : {}),
   };
+  if (artifactVersion !== undefined) record.artifactVersion = artifactVersion;
+  if (decision !== undefined) record.bucket = answered?.bucket ?? decision.bucket;
+  if (answered !== undefined) record.modelName = answered.name;
+  if (target !== undefined) {
+    record.modelId = target.id;
+    record.provider = target.provider;
+  }
+  if (client !== undefined) record.client = client;
+  if (sessionId !== undefined) record.sessionId = sessionId;
+  if (decision !== undefined) record.features = decision.explanation.features;
+  if (embedding !== undefined) record.embedding = encodeFloat32(embedding);
+  if (decision !== undefined) record.decision = decisionSummary(decision);
+  if (input.decisionMs !== undefined) record.decisionMs = input.decisionMs;
+  if (input.usage !== undefined) {
+    record.inputTokens = input.usage.inputTokens;
+    record.outputTokens = input.usage.outputTokens;
+  }
+  if (costUsd !== undefined) record.costUsd = costUsd;
+  if (input.errorCode !== undefined) record.errorCode = input.errorCode;
+  if (text !== '') record.promptHash = createHash('sha256').update(text).digest('hex');
+  if (options.storePrompts === true && text !== '') record.prompt = text;
+  return record;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+const NO_FALLBACKS: readonly string[] = Object.freeze([]);
 
 /**
  * The decision as stored: everything but the per-candidate reasoning objects (the bucket implies
@@ -283,26 +295,41 @@ export function toRecord(input: DecisionLogInput, options: Pick<DecisionLoggerOp
  */
 function decisionSummary(decision: RoutingDecision): unknown {
   const p = decision.bucketProbabilities;
-  const { features: _features, clusters, ...rest } = decision.explanation;
-  return {
-    bucket: decision.bucket,
-    bucketProbabilities: { cheap: r6(p.cheap), mid: r6(p.mid), hard: r6(p.hard) },
-    candidates: decision.candidates.map((c) => ({
-      name: c.name,
-      id: c.id,
-      bucket: c.bucket,
-      score: r6(c.score),
-      quality: r6(c.quality),
-      cost: r6(c.cost),
-      costUsd: Math.round(c.costUsd * 1e10) / 1e10,
-      contextRatio: r6(c.contextRatio),
-      ...(c.penalties.ctxOver80pct === 0 && c.penalties.latencySd === 0
-        ? {}
-        : { penalties: { ctxOver80pct: r6(c.penalties.ctxOver80pct), latencySd: r6(c.penalties.latencySd) } }),
-    })),
-    // The features have their own column; the JSON does not repeat them.
-    explanation: { ...rest, clusters: clusters.map((k) => ({ index: k.index, similarity: r6(k.similarity), weight: r6(k.weight) })) },
-  };
+  const e = decision.explanation;
+  const candidates = new Array<unknown>(decision.candidates.length);
+  for (let i = 0; i < decision.candidates.length; i++) {
+    const c = decision.candidates[i]!;
+    const pen = c.penalties;
+    candidates[i] =
+      pen.ctxOver80pct === 0 && pen.latencySd === 0
+        ? { name: c.name, id: c.id, bucket: c.bucket, score: r6(c.score), quality: r6(c.quality), cost: r6(c.cost), costUsd: r10(c.costUsd), contextRatio: r6(c.contextRatio) }
+        : {
+            name: c.name,
+            id: c.id,
+            bucket: c.bucket,
+            score: r6(c.score),
+            quality: r6(c.quality),
+            cost: r6(c.cost),
+            costUsd: r10(c.costUsd),
+            contextRatio: r6(c.contextRatio),
+            penalties: { ctxOver80pct: r6(pen.ctxOver80pct), latencySd: r6(pen.latencySd) },
+          };
+  }
+  const clusters = new Array<unknown>(e.clusters.length);
+  for (let i = 0; i < e.clusters.length; i++) {
+    const k = e.clusters[i]!;
+    clusters[i] = { index: k.index, similarity: r6(k.similarity), weight: r6(k.weight) };
+  }
+  // The features have their own column; the JSON does not repeat them. Key order as before.
+  const explanation: Record<string, unknown> = { alpha: e.alpha };
+  if (e.escalation !== undefined) explanation['escalation'] = e.escalation;
+  explanation['excluded'] = e.excluded;
+  explanation['clusters'] = clusters;
+  return { bucket: decision.bucket, bucketProbabilities: { cheap: r6(p.cheap), mid: r6(p.mid), hard: r6(p.hard) }, candidates, explanation };
+}
+
+function r10(x: number): number {
+  return Math.round(x * 1e10) / 1e10;
 }
 
 function r6(x: number): number {

@@ -6,7 +6,7 @@ import { describeEachStore } from '../store/__fixtures__/each-store.js';
 import type { DecisionRecord, DecisionStore } from '../store/store.js';
 import type { ChatRequest, ChatResponse } from '../types/chat.js';
 import type { RoutingDecision } from '../types/routing-decision.js';
-import { createDecisionLogger, setDecisionLogFacts, type DecisionLogInput } from './create-decision-logger.js';
+import { createDecisionLogger, setDecisionLogFacts, toRecord, type DecisionLogInput } from './create-decision-logger.js';
 import { recordFeedback } from './record-feedback.js';
 import { loadTrainingRecordsFromLogs, mergeWithDataset } from './training-from-logs.js';
 
@@ -97,6 +97,39 @@ describe('createDecisionLogger', () => {
       ['what is 2+2?', 'big', 'hard', 'ok', undefined],
       ['fails', 'small', 'mid', 'error', 'provider_timeout'],
     ]);
+  });
+
+  it('stores the decision rounded, with penalties only where they applied and the escalation when there was one', () => {
+    const escalated: RoutingDecision = {
+      ...decision,
+      candidates: [
+        { ...decision.candidates[0]!, score: 0.123456789, costUsd: 0.00012345678912, penalties: { ctxOver80pct: 0.5, latencySd: 0.0123456789 } },
+        decision.candidates[1]!,
+      ],
+      // Keys in the order the router writes them.
+      explanation: {
+        features: decision.explanation.features,
+        clusters: decision.explanation.clusters,
+        alpha: 0.6,
+        escalation: 'mid -> hard: no candidate with room in mid',
+        excluded: [{ name: 'gem', reason: 'no_credentials' }],
+      },
+    };
+    const record = toRecord({ ...input('r-esc', 'why'), decision: escalated, fallbacks: ['provider_timeout'] });
+    expect(JSON.stringify(record.decision)).toBe(
+      JSON.stringify({
+        bucket: 'mid',
+        bucketProbabilities: { cheap: 0.2, mid: 0.7, hard: 0.1 },
+        candidates: [
+          { name: 'small', id: 'openai/gpt-5-mini', bucket: 'mid', score: 0.123457, quality: 0.8, cost: 0.1, costUsd: 0.0001234568, contextRatio: 0.01, penalties: { ctxOver80pct: 0.5, latencySd: 0.012346 } },
+          { name: 'big', id: 'anthropic/claude-sonnet-4-5', bucket: 'hard', score: 0.6, quality: 0.9, cost: 0.5, costUsd: 0.01, contextRatio: 0.01 },
+        ],
+        explanation: { alpha: 0.6, escalation: 'mid -> hard: no candidate with room in mid', excluded: [{ name: 'gem', reason: 'no_credentials' }], clusters: [{ index: 2, similarity: 0.8, weight: 1 }] },
+      }),
+    );
+    expect(record).toMatchObject({ routed: true, bucket: 'mid', modelName: 'small', modelId: 'openai/gpt-5-mini', provider: 'openai', fallbacks: ['provider_timeout'], status: 'ok' });
+    // Fields with nothing to say are absent, not undefined.
+    expect(Object.keys(toRecord({ requestId: 'r-min', createdAt: 1, request: request(''), latencyMs: 1 }))).toEqual(['requestId', 'createdAt', 'routed', 'requestedModel', 'fallbacks', 'latencyMs', 'status']);
   });
 
   it('flushes a full batch without waiting for the timer', async () => {

@@ -112,7 +112,8 @@ function decisionStore(db: SqlDriver): DecisionStore {
   };
 }
 
-function decisionParams(r: DecisionRecord): SqlValue[] {
+/** One record's values in {@link DECISION_COLUMNS} order (exported for the decision-record bench). */
+export function decisionParams(r: DecisionRecord): SqlValue[] {
   return [
     r.requestId, r.createdAt, r.artifactVersion ?? null, r.routed ? 1 : 0, r.requestedModel, r.bucket ?? null, r.modelName ?? null,
     r.modelId ?? null, r.provider ?? null, r.client ?? null, r.sessionId ?? null, json(r.features), r.embedding ?? null, json(r.decision),
