@@ -153,7 +153,7 @@ export async function createOperations(config: Config, getConfig: () => Config, 
     sessions,
     flush,
     async close() {
-      retention?.stop();
+      await retention?.stop();
       await Promise.all([sharedBreakers?.flush(), sharedCooldowns?.flush(), sessions?.flush()]).catch(() => undefined);
       await decisionLog?.close();
       const stats = decisionLog?.stats();

@@ -9,9 +9,9 @@ let offset = pool.length;
 /**
  * A new request id: a UUID version 7 (RFC 9562), i.e. 48 bits of Unix time in milliseconds, then
  * 74 random bits. Ids of requests that arrive later sort later, so the decision log's primary key
- * grows at its end instead of at random places: inserting a batch of decision rows into SQLite
- * took ~12.7 us a row with time-ordered keys against ~23 us with random v4 UUIDs (page splits all
- * over the index; docs/benchmarks.md, "Session 7").
+ * grows at its end instead of at random places: inserting decision rows into SQLite took a flat
+ * ~16 us a row with time-ordered keys, against 23 us rising to 46 us over 320,000 rows with random
+ * v4 UUIDs (bench/sqlite-request-ids.ts; docs/benchmarks.md, "Session 7").
  */
 export function newRequestId(nowMs: number = Date.now()): string {
   if (offset + 10 > pool.length) {

@@ -60,7 +60,7 @@ describe('startDecisionRetention', () => {
     await new Promise((r) => setImmediate(r));
     expect(decisions.calls).toHaveLength(1);
     expect(timer.pending.map((p) => p.ms)).toEqual([60_000, 600_000]);
-    job.stop();
+    await job.stop();
     expect(timer.pending[1]?.cancelled).toBe(true);
   });
 
@@ -73,6 +73,29 @@ describe('startDecisionRetention', () => {
     retention = 500;
     expect(await job.runOnce()).toBe(2);
     job.stop();
+  });
+
+  it('stop waits for a pass under way, which ends after its current batch', async () => {
+    let release: () => void = () => undefined;
+    const calls: number[] = [];
+    const decisions = {
+      purgeBatch: (_before: number, limit: number) =>
+        new Promise<number>((resolve) => {
+          calls.push(limit);
+          release = () => resolve(limit);
+        }),
+    };
+    const job = startDecisionRetention({ decisions, retentionMs: () => 100, batchSize: 2, now: () => 1000, schedule: manualTimer().schedule });
+    const pass = job.runOnce();
+    let stopped = false;
+    const stopping = job.stop().then(() => void (stopped = true));
+    await new Promise((r) => setImmediate(r));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    // A full batch would have led to another one; the stop ended the pass instead.
+    expect(await pass).toBe(2);
+    expect(calls).toEqual([2]);
   });
 
   it('reports a failed pass instead of throwing, and the next pass retries', async () => {

@@ -24,8 +24,8 @@ export interface DecisionRetentionOptions {
 export interface DecisionRetention {
   /** One pass now (or the one already running): deletes everything older than the retention, batch by batch; resolves with how many. */
   runOnce(): Promise<number>;
-  /** Stops the timer; a pass under way finishes its current batch and stops. */
-  stop(): void;
+  /** Stops the timer; a pass under way finishes its current batch and stops. Resolves once it has (before the store closes). */
+  stop(): Promise<void>;
 }
 
 /**
@@ -81,10 +81,11 @@ export function startDecisionRetention(options: DecisionRetentionOptions): Decis
 
   return {
     runOnce,
-    stop() {
+    async stop() {
       stopped = true;
       timer?.cancel();
       timer = undefined;
+      await running;
     },
   };
 }
