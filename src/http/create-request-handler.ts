@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { castToError, GatewayError, isGatewayError } from '../errors/gateway-error.js';
 import { handleChat } from './chat-handler.js';
+import { handleCountTokens } from './count-tokens-handler.js';
 import { handleDashboard, handleDashboardData } from './dashboard/dashboard-handler.js';
 import { handleFeedback } from './feedback-handler.js';
 import type { GatewayServices, RequestContext } from './gateway-services.js';
@@ -24,6 +25,7 @@ interface Route {
 const ROUTES: Readonly<Record<string, Route>> = {
   '/v1/chat/completions': { name: 'chat_completions', method: 'POST', dialect: 'openai', chat: true, handle: (s, q, r, c) => handleChat(s, 'openai', q, r, c) },
   '/v1/messages': { name: 'messages', method: 'POST', dialect: 'anthropic', chat: true, handle: (s, q, r, c) => handleChat(s, 'anthropic', q, r, c) },
+  '/v1/messages/count_tokens': { name: 'count_tokens', method: 'POST', dialect: 'anthropic', chat: false, handle: handleCountTokens },
   '/v1/route': { name: 'route', method: 'POST', dialect: 'openai', chat: false, handle: handleRoute },
   '/v1/feedback': { name: 'feedback', method: 'POST', dialect: 'openai', chat: false, handle: handleFeedback },
   '/v1/models': { name: 'models', method: 'GET', dialect: 'openai', chat: false, handle: (s, _q, r) => handleModels(s, r) },

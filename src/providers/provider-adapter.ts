@@ -38,4 +38,9 @@ export interface ProviderAdapter {
   readonly providerId: ProviderId;
   doGenerate(req: ChatRequest, options: ProviderCallOptions): Promise<ChatResponse>;
   doStream(req: ChatRequest, options: ProviderCallOptions): Promise<AsyncIterable<StreamPart>>;
+  /**
+   * The provider's own count of the input tokens `req` would cost on `options.model`, for providers
+   * with a counting endpoint (Anthropic's `/v1/messages/count_tokens`). Failures as for `doGenerate`.
+   */
+  countTokens?(req: ChatRequest, options: ProviderCallOptions): Promise<number>;
 }

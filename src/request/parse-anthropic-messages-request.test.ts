@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { ChatRequest } from '../types/chat.js';
-import { parseAnthropicMessagesRequest } from './parse-anthropic-messages-request.js';
+import { parseAnthropicCountTokensRequest, parseAnthropicMessagesRequest } from './parse-anthropic-messages-request.js';
 
 const user = (content: unknown) => ({ role: 'user', content });
 const assistant = (content: unknown) => ({ role: 'assistant', content });
@@ -201,5 +201,34 @@ describe('parseAnthropicMessagesRequest: invalid requests name the field', () =>
     ['NaN top_p', { ...base, messages: [user('x')], top_p: NaN }, 'top_p', /finite/],
   ])('%s', (_name, body, param, message) => {
     expectInvalid(body, param, message);
+  });
+});
+
+describe('parseAnthropicCountTokensRequest', () => {
+  const prompt = { model: 'claude-haiku-4-5', system: 'Be brief.', messages: [{ role: 'user', content: 'hi' }], tools: [{ name: 'f', input_schema: { type: 'object' } }], tool_choice: { type: 'any' } };
+
+  it('reads the prompt exactly as a messages request does, without output settings', () => {
+    const counted = parseAnthropicCountTokensRequest(prompt);
+    const { maxOutputTokens, ...sent } = parseAnthropicMessagesRequest({ ...prompt, max_tokens: 100 });
+    expect(maxOutputTokens).toBe(100);
+    expect(counted).toEqual(sent);
+    expect('maxOutputTokens' in counted).toBe(false);
+  });
+
+  it('accepts a thinking budget with no max_tokens to compare it with, but not one below the minimum', () => {
+    expect(parseAnthropicCountTokensRequest({ ...prompt, tool_choice: undefined, thinking: { type: 'enabled', budget_tokens: 50_000 } }).reasoning).toEqual({ enabled: true, budgetTokens: 50_000 });
+    expect(() => parseAnthropicCountTokensRequest({ ...prompt, thinking: { type: 'enabled', budget_tokens: 100 } })).toThrow(/budget_tokens/);
+  });
+
+  it.each(['max_tokens', 'stream', 'temperature', 'stop_sequences', 'metadata'])('refuses the output setting %s', (key) => {
+    let caught: unknown;
+    try {
+      parseAnthropicCountTokensRequest({ ...prompt, [key]: key === 'stream' ? false : key === 'metadata' ? {} : key === 'stop_sequences' ? [] : 1 });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(GatewayError);
+    expect((caught as GatewayError).code).toBe('caller_invalid_request');
+    expect((caught as GatewayError).message).toContain(key);
   });
 });

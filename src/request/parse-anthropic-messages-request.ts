@@ -29,6 +29,9 @@ const TOP_LEVEL_KEYS = new Set([
   'service_tier',
 ]);
 
+/** `/v1/messages/count_tokens` takes the prompt half of a messages request: no output settings. */
+const COUNT_TOKENS_KEYS = new Set(['model', 'messages', 'system', 'tools', 'tool_choice', 'thinking']);
+
 const MESSAGE_KEYS = new Set(['role', 'content']);
 const TEXT_KEYS = new Set(['type', 'text', 'cache_control', 'citations']);
 const IMAGE_KEYS = new Set(['type', 'source', 'cache_control']);
@@ -70,25 +73,41 @@ type Turn = { role: 'user' | 'assistant'; content: ContentPart[] };
  * @throws GatewayError `caller_invalid_request`, naming the offending field in `param`. Never anything else.
  */
 export function parseAnthropicMessagesRequest(body: unknown, limits?: Partial<RequestLimits>): ChatRequest {
+  return parseAnthropic(body, limits, 'messages');
+}
+
+/**
+ * Parses an Anthropic `/v1/messages/count_tokens` body: the same prompt fields as a messages request
+ * (`model`, `messages`, `system`, `tools`, `tool_choice`, `thinking`), read by the same rules, and
+ * no output settings (`max_tokens`, `stream`, sampling), which Anthropic refuses there too. The
+ * result has no `maxOutputTokens`.
+ *
+ * @throws GatewayError `caller_invalid_request`, naming the offending field in `param`.
+ */
+export function parseAnthropicCountTokensRequest(body: unknown, limits?: Partial<RequestLimits>): ChatRequest {
+  return parseAnthropic(body, limits, 'count_tokens');
+}
+
+function parseAnthropic(body: unknown, limits: Partial<RequestLimits> | undefined, endpoint: 'messages' | 'count_tokens'): ChatRequest {
   const r = new RequestReader(resolveRequestLimits(limits));
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return r.fail('', 'The request body must be a JSON object.');
   }
   const b = r.object(body, 'body');
-  r.checkKeys(b, '', TOP_LEVEL_KEYS, 'request argument');
+  r.checkKeys(b, '', endpoint === 'messages' ? TOP_LEVEL_KEYS : COUNT_TOKENS_KEYS, 'request argument');
 
   const model = r.get(b, 'model');
   if (model === undefined) r.fail('model', "'model' is required.");
-  const maxTokens = r.get(b, 'max_tokens');
-  if (maxTokens === undefined) r.fail('max_tokens', "'max_tokens' is required.");
+  const maxTokens = endpoint === 'messages' ? r.get(b, 'max_tokens') : undefined;
+  if (endpoint === 'messages' && maxTokens === undefined) r.fail('max_tokens', "'max_tokens' is required.");
   const out: Mutable<ChatRequest> = {
     format: 'anthropic',
     model: r.string(model, 'model', { nonEmpty: true, maxLength: 256 }),
     system: readSystem(r, r.get(b, 'system')),
     messages: [],
     stream: false,
-    maxOutputTokens: r.integer(maxTokens, 'max_tokens', 1, r.limits.maxOutputTokens),
   };
+  if (maxTokens !== undefined) out.maxOutputTokens = r.integer(maxTokens, 'max_tokens', 1, r.limits.maxOutputTokens);
 
   const tools = readTools(r, r.get(b, 'tools'));
   out.messages = readMessages(r, r.get(b, 'messages'));

@@ -1,3 +1,4 @@
+import { GatewayError } from '../../errors/gateway-error.js';
 import type { ChatRequest, ChatResponse } from '../../types/chat.js';
 import type { StreamPart } from '../../types/stream-part.js';
 import type { ProviderAdapter, ProviderCallOptions } from '../provider-adapter.js';
@@ -36,6 +37,7 @@ export interface AnthropicAdapterOptions {
 export function createAnthropicAdapter(options: AnthropicAdapterOptions): ProviderAdapter {
   const baseUrl = (options.baseUrl ?? 'https://api.anthropic.com').replace(/\/+$/, '');
   const url = `${baseUrl}/v1/messages`;
+  const countUrl = `${baseUrl}/v1/messages/count_tokens`;
   const version = options.version ?? ANTHROPIC_API_VERSION;
   const betas = options.betas ?? [];
   const now = options.nowMs ?? Date.now;
@@ -90,5 +92,32 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
       const res = await send(req, call, true);
       return anthropicStreamToParts(decodeSse(res.body), { model: call.model, secrets: [call.credential.token] });
     },
+    async countTokens(req: ChatRequest, call: ProviderCallOptions): Promise<number> {
+      const res = await postUpstream(options.httpClient, {
+        url: countUrl,
+        headers: headersFor(call, false),
+        body: JSON.stringify(toCountTokensBody(convertToAnthropicRequest(req, call.model))),
+        provider: 'anthropic',
+        model: call.model,
+        secrets: [call.credential.token],
+        ...(call.signal === undefined ? {} : { signal: call.signal }),
+        nowMs: now,
+      });
+      const answer = await res.json();
+      const tokens = typeof answer === 'object' && answer !== null ? (answer as { input_tokens?: unknown }).input_tokens : undefined;
+      if (typeof tokens !== 'number' || !Number.isInteger(tokens) || tokens < 0) {
+        throw new GatewayError('provider_bad_response', 'Anthropic answered count_tokens without a valid input_tokens', { provider: 'anthropic', model: call.model });
+      }
+      return tokens;
+    },
   };
+}
+
+/** Fields of a messages body that `count_tokens` accepts; it refuses the output settings. */
+const COUNT_TOKENS_FIELDS = ['model', 'system', 'messages', 'tools', 'tool_choice', 'thinking'] as const;
+
+function toCountTokensBody(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of COUNT_TOKENS_FIELDS) if (body[key] !== undefined) out[key] = body[key];
+  return out;
 }

@@ -1,0 +1,170 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { toRoutingText } from '../../src/core/request/routing-text.js';
+import { parseAnthropicCountTokensRequest } from '../../src/request/parse-anthropic-messages-request.js';
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { openaiCompletion } from './helpers/fake-responses.js';
+import { startTestGateway, type TestGateway, TINY_OPENAI_MODELS } from './helpers/start-test-gateway.js';
+
+/** `POST /v1/messages/count_tokens`, as Claude Code and the Anthropic SDK call it. */
+let openaiUp: FakeUpstream;
+let anthropicUp: FakeUpstream;
+let gw: TestGateway;
+let client: Anthropic;
+/** What the fake Anthropic answers to count_tokens next: a count, or an error status. */
+let anthropicCount: { readonly status: number; readonly body: unknown };
+
+const TOOL = { name: 'get_weather', description: 'Weather for a city', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] } };
+
+beforeAll(async () => {
+  openaiUp = await startFakeUpstream((req, res) => res.json(200, openaiCompletion((req.body as { model: string }).model, 'ok')));
+  anthropicUp = await startFakeUpstream((req, res) => {
+    if (!req.url.startsWith('/v1/messages/count_tokens')) return res.json(404, { type: 'error', error: { type: 'not_found_error', message: req.url } });
+    return res.json(anthropicCount.status, anthropicCount.body);
+  });
+  gw = await startTestGateway({
+    models: TINY_OPENAI_MODELS,
+    providers: {
+      openai: { api_key: 'sk-proj-configured-openai', base_url: `${openaiUp.url}/v1` },
+      anthropic: { api_key: 'sk-ant-api03-configured', base_url: anthropicUp.url },
+    },
+  });
+  client = new Anthropic({ baseURL: gw.url, apiKey: 'client-placeholder', maxRetries: 0 });
+});
+afterAll(async () => {
+  await gw.close();
+  await openaiUp.close();
+  await anthropicUp.close();
+});
+beforeEach(() => {
+  anthropicCount = { status: 200, body: { input_tokens: 1234 } };
+});
+
+const post = (body: unknown, path = '/v1/messages/count_tokens') =>
+  fetch(`${gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+describe('POST /v1/messages/count_tokens', () => {
+  it("returns Anthropic's own count for an Anthropic model, with the prompt sent in Anthropic's shape and no output settings", async () => {
+    const res = await client.messages.countTokens({
+      model: 'claude-haiku-4-5',
+      system: 'You are terse.',
+      tools: [TOOL],
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+    });
+    expect(res.input_tokens).toBe(1234);
+    const sent = anthropicUp.requests.at(-1);
+    expect(sent?.url).toBe('/v1/messages/count_tokens');
+    expect(sent?.headers['x-api-key']).toBe('sk-ant-api03-configured');
+    expect(sent?.headers['anthropic-version']).toBe('2023-06-01');
+    expect(sent?.body).toEqual({
+      model: 'claude-haiku-4-5',
+      system: [{ type: 'text', text: 'You are terse.' }],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] }],
+      tools: [{ name: 'get_weather', description: 'Weather for a city', input_schema: TOOL.input_schema }],
+    });
+    const raw = await post({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }] }, '/v1/messages/count_tokens?beta=true');
+    expect(raw.status).toBe(200);
+    expect(raw.headers.get('x-heimdall-token-count')).toBe('exact');
+    expect(raw.headers.get('x-heimdall-provider')).toBe('anthropic');
+    expect(raw.headers.get('x-heimdall-model')).toBe('claude-haiku-4-5');
+    expect(raw.headers.get('request-id')).toBe(raw.headers.get('x-request-id'));
+  });
+
+  it("estimates, without calling anyone, for a provider that has no counting endpoint; never zero", async () => {
+    const body = { model: 'gpt-4o-mini', system: 'Be brief.', tools: [TOOL], messages: [{ role: 'user', content: 'Summarise the history of Rome in three sentences.' }, { role: 'assistant', content: 'Founded, grew, fell.' }, { role: 'user', content: 'More detail on the Republic, please.' }] };
+    const openaiCalls = openaiUp.requests.length;
+    const anthropicCalls = anthropicUp.requests.length;
+    const res = await post(body);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-heimdall-token-count')).toBe('estimate');
+    expect(res.headers.get('x-heimdall-provider')).toBe('openai');
+    const { input_tokens } = (await res.json()) as { input_tokens: number };
+    expect(input_tokens).toBe(toRoutingText(parseAnthropicCountTokensRequest(body)).promptTokens);
+    expect(input_tokens).toBeGreaterThan(30);
+    expect(openaiUp.requests.length).toBe(openaiCalls);
+    expect(anthropicUp.requests.length).toBe(anthropicCalls);
+    // `auto` routes first, then counts for the chosen model.
+    const routed = await post({ model: 'auto', messages: [{ role: 'user', content: 'hello' }] });
+    expect(routed.status).toBe(200);
+    expect(routed.headers.get('x-heimdall-bucket')).toMatch(/^(cheap|mid|hard)$/);
+    expect(((await routed.json()) as { input_tokens: number }).input_tokens).toBeGreaterThan(0);
+  });
+
+  it('answers with the estimate when Anthropic cannot count, and logs why', async () => {
+    anthropicCount = { status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } };
+    const body = { model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'Weather in Paris?' }] };
+    const res = await post(body);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-heimdall-token-count')).toBe('estimate');
+    expect(await res.json()).toEqual({ input_tokens: toRoutingText(parseAnthropicCountTokensRequest(body)).promptTokens });
+    expect(gw.logs.some((l) => l['msg'] === 'count_tokens: the provider could not count; answering with the estimate' && l['code'] === 'provider_overloaded')).toBe(true);
+    // An answer without a count is not passed on either.
+    anthropicCount = { status: 200, body: { input_tokens: -1 } };
+    const bad = await post(body);
+    expect(bad.headers.get('x-heimdall-token-count')).toBe('estimate');
+  });
+
+  it('still reports the size of a prompt no model can take', async () => {
+    // ~3 million tokens in 3 million characters: more than the largest context window in the
+    // catalog (gpt-4.1, ~1M), within the request's text limit (4M characters).
+    const half = '7,'.repeat(750_000);
+    const res = await post({ model: 'auto', messages: [{ role: 'user', content: half }, { role: 'assistant', content: 'ok' }, { role: 'user', content: half }] });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-heimdall-token-count')).toBe('estimate');
+    expect(res.headers.get('x-heimdall-model')).toBeNull();
+    expect(((await res.json()) as { input_tokens: number }).input_tokens).toBeGreaterThan(1_000_000);
+  });
+
+  it('refuses bad bodies in the Anthropic error shape, naming the field', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      ['{"model": "auto", "messages": [', /JSON/i],
+      [{ model: 'auto' }, /'messages' is required/],
+      [{ messages: [{ role: 'user', content: 'hi' }] }, /'model' is required/],
+      [{ model: 'auto', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }, /max_tokens/],
+      [{ model: 'auto', stream: true, messages: [{ role: 'user', content: 'hi' }] }, /stream/],
+      [{ model: 'auto', messages: [{ role: 'robot', content: 'hi' }] }, /role/],
+      [{ model: 'auto', thinking: { type: 'enabled', budget_tokens: 10 }, messages: [{ role: 'user', content: 'hi' }] }, /budget_tokens/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await post(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      const answer = (await res.json()) as { type: string; error: { type: string; message: string } };
+      expect(answer.type).toBe('error');
+      expect(answer.error.type).toBe('invalid_request_error');
+      expect(answer.error.message).toMatch(message);
+    }
+    const unknown = await post({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { type: string }).type).toBe('error');
+    const get = await fetch(`${gw.url}/v1/messages/count_tokens`);
+    expect(get.status).toBe(405);
+    // The gateway keeps serving.
+    expect((await post({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).status).toBe(200);
+  });
+});
+
+describe('count_tokens behind gateway keys', () => {
+  let locked: TestGateway;
+  beforeAll(async () => {
+    locked = await startTestGateway({
+      models: TINY_OPENAI_MODELS,
+      providers: { openai: { api_key: 'sk-proj-configured-openai', base_url: `${openaiUp.url}/v1` } },
+      auth: { gateway_keys: [{ name: 'team-a', key: 'hk-team-a-0123456789abcdef', models: ['openai/gpt-4o-mini'] }] },
+    });
+  });
+  afterAll(async () => {
+    await locked.close();
+  });
+
+  it('needs a valid key and applies its model allow-list, like /v1/messages', async () => {
+    const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    const url = `${locked.url}/v1/messages/count_tokens`;
+    const anonymous = await fetch(url, { method: 'POST', body });
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { type: string }).type).toBe('error');
+    const ok = await fetch(url, { method: 'POST', headers: { 'x-api-key': 'hk-team-a-0123456789abcdef' }, body });
+    expect(ok.status).toBe(200);
+    const other = await fetch(url, { method: 'POST', headers: { 'x-api-key': 'hk-team-a-0123456789abcdef' }, body: JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] }) });
+    expect(other.status).toBe(403);
+  });
+});
