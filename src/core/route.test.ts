@@ -169,4 +169,14 @@ describe('route: reasoning from bucket defaults', () => {
     const d = route(input(TOPIC_PROMPTS.code[0], { reasoning: { effort: 'minimal' } }), reasoningState);
     for (const c of d.candidates) expect(c.reasoning).toEqual({ effort: 'minimal' });
   });
+
+  it("sends none, not even the client's, to a model that does not reason", () => {
+    const state = buildTestState({ artifact: buildTestArtifact(), reasoning: { small: { kind: 'none' }, medium: { kind: 'effort' }, large: { kind: 'none' } } });
+    const d = route(input(TOPIC_PROMPTS.code[0], { reasoning: { effort: 'low' } }), state);
+    const by = Object.fromEntries(d.candidates.map((c) => [c.name, c.reasoning]));
+    expect(Object.keys(by).sort()).toEqual(['large', 'medium', 'small']);
+    expect(by['medium']).toEqual({ effort: 'low' });
+    expect(by['small']).toBeUndefined();
+    expect(by['large']).toBeUndefined();
+  });
 });

@@ -17,6 +17,12 @@ export interface DispatchTarget {
    * set none, so the request goes without). Absent: send the client's own setting unchanged.
    */
   readonly reasoning?: ReasoningRequest | null;
+  /**
+   * For a model the client named, from the catalog: false when it takes no reasoning settings. An
+   * Anthropic client's effort or adaptive thinking, translated for another provider, is then not
+   * sent (it would be refused); what a client sent in the target's own API goes as given.
+   */
+  readonly acceptsReasoning?: boolean;
 }
 
 /** A credential for one provider and where it came from. */

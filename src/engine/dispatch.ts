@@ -209,13 +209,29 @@ async function run<T extends object>(deps: DispatchDeps, input: DispatchInput, a
 }
 
 function requestFor(request: ChatRequest, target: DispatchTarget): ChatRequest {
-  if (target.reasoning === undefined) return request;
-  if (target.reasoning === null) {
-    if (request.reasoning === undefined) return request;
-    const { reasoning: _dropped, ...rest } = request;
+  if (target.reasoning === undefined) {
+    // A named model: the client's settings go as given, unless they were an Anthropic client's
+    // reasoning, translated for a model of another provider that takes none.
+    const extras = request.anthropic;
+    if (target.acceptsReasoning !== false || target.provider === 'anthropic' || (extras?.adaptiveThinking === undefined && extras?.effort === undefined)) return request;
+    const { reasoning: _dropped, ...rest } = withoutReasoningExtras(request);
     return rest;
   }
-  return { ...request, reasoning: target.reasoning };
+  // The router chose this model: an Anthropic client's adaptive thinking and effort were meant for
+  // the model it named (adaptive thinking is Claude 4.6+ only); the neutral `reasoning` stands in.
+  const extras = request.anthropic;
+  const routed = extras?.adaptiveThinking === undefined && extras?.effort === undefined ? request : withoutReasoningExtras(request);
+  if (target.reasoning === null) {
+    if (routed.reasoning === undefined) return routed;
+    const { reasoning: _dropped, ...rest } = routed;
+    return rest;
+  }
+  return { ...routed, reasoning: target.reasoning };
+}
+
+function withoutReasoningExtras(request: ChatRequest): ChatRequest {
+  const { anthropic, ...rest } = request;
+  return anthropic?.contextManagement === undefined ? rest : { ...rest, anthropic: { contextManagement: anthropic.contextManagement } };
 }
 
 function toGatewayError(thrown: unknown, target: DispatchTarget, signal: AbortSignal): GatewayError {

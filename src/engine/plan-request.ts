@@ -133,7 +133,7 @@ export function resolveExplicitModel(deps: Pick<PlanDeps, 'catalog' | 'models'>,
           name: model,
           provider: mapped.provider,
           providerModel: mapped.model,
-          ...(facts === undefined ? {} : { contextWindowTokens: facts.contextWindowTokens }),
+          ...(facts === undefined ? {} : { contextWindowTokens: facts.contextWindowTokens, acceptsReasoning: facts.reasoning.kind !== 'none' }),
         },
       ];
     }
@@ -155,6 +155,7 @@ export function resolveExplicitModel(deps: Pick<PlanDeps, 'catalog' | 'models'>,
     provider: found.provider,
     providerModel: found.providerModelId,
     contextWindowTokens: found.contextWindowTokens,
+    acceptsReasoning: found.reasoning.kind !== 'none',
   };
   const out = [primary];
   if (found.provider !== 'openrouter') {
@@ -166,6 +167,7 @@ export function resolveExplicitModel(deps: Pick<PlanDeps, 'catalog' | 'models'>,
         provider: 'openrouter',
         providerModel: viaOpenRouter.providerModelId,
         contextWindowTokens: viaOpenRouter.contextWindowTokens,
+        acceptsReasoning: viaOpenRouter.reasoning.kind !== 'none',
       });
     }
   }

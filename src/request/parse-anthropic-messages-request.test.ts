@@ -232,3 +232,34 @@ describe('parseAnthropicCountTokensRequest', () => {
     expect((caught as GatewayError).message).toContain(key);
   });
 });
+
+describe('parseAnthropicMessagesRequest: what Claude Code sends beyond the basics', () => {
+  const body = { ...base, messages: [user('hi')] };
+
+  it('reads adaptive thinking and output_config.effort into both the neutral reasoning and the Anthropic extras', () => {
+    const adaptive = parseAnthropicMessagesRequest({ ...body, thinking: { type: 'adaptive' }, output_config: { effort: 'max' } });
+    expect(adaptive.reasoning).toEqual({ enabled: true, effort: 'high' });
+    expect(adaptive.anthropic).toEqual({ adaptiveThinking: true, effort: 'max' });
+    const effortOnly = parseAnthropicMessagesRequest({ ...body, output_config: { effort: 'low' } });
+    expect(effortOnly.reasoning).toEqual({ effort: 'low' });
+    expect(effortOnly.anthropic).toEqual({ effort: 'low' });
+    expect(parseAnthropicMessagesRequest(body).anthropic).toBeUndefined();
+  });
+
+  it('keeps context_management as sent', () => {
+    const cm = { edits: [{ type: 'clear_thinking_20251015', keep: { type: 'thinking_turns', value: 2 } }, { type: 'clear_tool_uses_20250919' }] };
+    expect(parseAnthropicMessagesRequest({ ...body, context_management: cm }).anthropic).toEqual({ contextManagement: cm });
+  });
+
+  it.each([
+    ['adaptive thinking with a budget', { ...body, thinking: { type: 'adaptive', budget_tokens: 2048 } }, 'thinking.budget_tokens', /Unrecognized|unknown|not/i],
+    ['an unknown thinking type', { ...body, thinking: { type: 'auto' } }, 'thinking.type', /adaptive/],
+    ['an unknown effort', { ...body, output_config: { effort: 'extreme' } }, 'output_config.effort', /max/],
+    ['an unknown output_config key', { ...body, output_config: { effort: 'low', verbosity: 'high' } }, 'output_config.verbosity', undefined],
+    ['a context_management that is not an object', { ...body, context_management: [] }, 'context_management', undefined],
+    ['an unknown context_management key', { ...body, context_management: { enabled: true } }, 'context_management.enabled', undefined],
+    ['an edit without a type', { ...body, context_management: { edits: [{ keep: 1 }] } }, 'context_management.edits[0].type', undefined],
+  ])('refuses %s', (_name, bad, param, message) => {
+    expectInvalid(bad, param, message);
+  });
+});

@@ -1,4 +1,5 @@
 import type {
+  AnthropicExtras,
   ChatRequest,
   ContentPart,
   ImagePart,
@@ -27,10 +28,12 @@ const TOP_LEVEL_KEYS = new Set([
   'tools',
   'tool_choice',
   'service_tier',
+  'output_config',
+  'context_management',
 ]);
 
 /** `/v1/messages/count_tokens` takes the prompt half of a messages request: no output settings. */
-const COUNT_TOKENS_KEYS = new Set(['model', 'messages', 'system', 'tools', 'tool_choice', 'thinking']);
+const COUNT_TOKENS_KEYS = new Set(['model', 'messages', 'system', 'tools', 'tool_choice', 'thinking', 'output_config', 'context_management']);
 
 const MESSAGE_KEYS = new Set(['role', 'content']);
 const TEXT_KEYS = new Set(['type', 'text', 'cache_control', 'citations']);
@@ -44,6 +47,11 @@ const REDACTED_THINKING_KEYS = new Set(['type', 'data']);
 const TOOL_KEYS = new Set(['type', 'name', 'description', 'input_schema', 'cache_control']);
 const THINKING_CONFIG_KEYS = new Set(['type', 'budget_tokens']);
 const METADATA_KEYS = new Set(['user_id']);
+const OUTPUT_CONFIG_KEYS = new Set(['effort']);
+const CONTEXT_MANAGEMENT_KEYS = new Set(['edits']);
+const ANTHROPIC_EFFORTS = ['low', 'medium', 'high', 'max'] as const;
+/** Context edits per request: Anthropic defines two strategies; this only bounds what is carried. */
+const MAX_CONTEXT_EDITS = 16;
 const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
 const MIN_THINKING_BUDGET = 1_024;
 
@@ -68,7 +76,9 @@ type Turn = { role: 'user' | 'assistant'; content: ContentPart[] };
  * Decisions: `cache_control` and `citations` are accepted and dropped; `redacted_thinking` becomes a
  * thinking part carrying `redactedData`; an assistant turn with no content is dropped; server
  * tools, documents and search results are refused with a clear error; `disable_parallel_tool_use`
- * maps to `parallelToolCalls: false`; `tool_choice: any` maps to `required`.
+ * maps to `parallelToolCalls: false`; `tool_choice: any` maps to `required`. Adaptive thinking,
+ * `output_config.effort` and `context_management` (which Claude Code sends) are kept in `anthropic`
+ * for Anthropic models, and read into `reasoning` for the others (see {@link AnthropicExtras}).
  *
  * @throws GatewayError `caller_invalid_request`, naming the offending field in `param`. Never anything else.
  */
@@ -120,13 +130,18 @@ function parseAnthropic(body: unknown, limits: Partial<RequestLimits> | undefine
     if (parallel !== undefined) out.parallelToolCalls = parallel;
   }
 
+  const extras: Mutable<AnthropicExtras> = {};
   const thinking = r.get(b, 'thinking');
   if (thinking !== undefined) {
     const t = r.object(thinking, 'thinking');
-    const type = r.oneOf(r.get(t, 'type'), 'thinking.type', ['enabled', 'disabled']);
+    const type = r.oneOf(r.get(t, 'type'), 'thinking.type', ['enabled', 'disabled', 'adaptive']);
     if (type === 'disabled') {
       r.checkKeys(t, 'thinking', new Set(['type']), 'parameter');
       out.reasoning = { enabled: false };
+    } else if (type === 'adaptive') {
+      r.checkKeys(t, 'thinking', new Set(['type']), 'parameter');
+      out.reasoning = { enabled: true };
+      extras.adaptiveThinking = true;
     } else {
       r.checkKeys(t, 'thinking', THINKING_CONFIG_KEYS, 'parameter');
       const budget = r.get(t, 'budget_tokens');
@@ -138,6 +153,20 @@ function parseAnthropic(body: unknown, limits: Partial<RequestLimits> | undefine
       out.reasoning = { enabled: true, budgetTokens };
     }
   }
+  const outputConfig = r.get(b, 'output_config');
+  if (outputConfig !== undefined) {
+    const o = r.object(outputConfig, 'output_config');
+    r.checkKeys(o, 'output_config', OUTPUT_CONFIG_KEYS, 'parameter');
+    const effort = r.get(o, 'effort');
+    if (effort !== undefined) {
+      extras.effort = r.oneOf(effort, 'output_config.effort', ANTHROPIC_EFFORTS);
+      // Other providers' scales stop at high.
+      out.reasoning = { ...out.reasoning, effort: extras.effort === 'max' ? 'high' : extras.effort };
+    }
+  }
+  const contextManagement = r.get(b, 'context_management');
+  if (contextManagement !== undefined) extras.contextManagement = readContextManagement(r, contextManagement);
+  if (Object.keys(extras).length > 0) out.anthropic = extras;
 
   const stream = r.get(b, 'stream');
   if (stream !== undefined) out.stream = r.boolean(stream, 'stream');
@@ -164,6 +193,22 @@ function parseAnthropic(body: unknown, limits: Partial<RequestLimits> | undefine
   const tier = r.get(b, 'service_tier');
   if (tier !== undefined) r.oneOf(tier, 'service_tier', ['auto', 'standard_only']);
   return out;
+}
+
+/** `context_management`: its edits are kept as sent (Anthropic validates each strategy's settings). */
+function readContextManagement(r: RequestReader, value: unknown): JsonObject {
+  const cm = r.object(value, 'context_management');
+  r.checkKeys(cm, 'context_management', CONTEXT_MANAGEMENT_KEYS, 'parameter');
+  const edits = r.get(cm, 'edits');
+  if (edits !== undefined) {
+    const list = r.array(edits, 'context_management.edits');
+    if (list.length > MAX_CONTEXT_EDITS) r.fail('context_management.edits', `'context_management.edits' has ${list.length} entries; the maximum is ${MAX_CONTEXT_EDITS}.`);
+    for (let i = 0; i < list.length; i++) {
+      const p = indexPath('context_management.edits', i);
+      r.string(r.get(r.object(list[i], p), 'type'), joinPath(p, 'type'), { nonEmpty: true, maxLength: 64 });
+    }
+  }
+  return cm;
 }
 
 function readSystem(r: RequestReader, value: unknown): TextPart[] {

@@ -115,6 +115,25 @@ export interface ChatRequest {
   readonly logitBias?: Readonly<Record<string, number>>;
   /** OpenAI `metadata` (string to string); Anthropic's `metadata.user_id` goes to `user` instead. */
   readonly metadata?: Readonly<Record<string, string>>;
+  /** Anthropic settings with no counterpart elsewhere: sent to Anthropic models as given, dropped for others. */
+  readonly anthropic?: AnthropicExtras;
+}
+
+/** `output_config.effort` of the Messages API. */
+export type AnthropicEffort = 'low' | 'medium' | 'high' | 'max';
+
+/**
+ * What an Anthropic client asked for that only Anthropic understands. `reasoning` carries the
+ * neutral reading for other providers (adaptive thinking: `enabled`; `output_config.effort`:
+ * `effort`, with `max` as `high`).
+ */
+export interface AnthropicExtras {
+  /** `thinking: {type: 'adaptive'}`: the model decides how much to think (Claude 4.6 and later). */
+  readonly adaptiveThinking?: boolean;
+  /** `output_config.effort`: how many tokens the model may spend on thinking, text and tool calls. */
+  readonly effort?: AnthropicEffort;
+  /** `context_management` (context editing: clearing old tool results and thinking server-side), as sent. */
+  readonly contextManagement?: Readonly<Record<string, unknown>>;
 }
 
 export type StopReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'refusal' | 'pause' | 'error';

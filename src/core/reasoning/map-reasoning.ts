@@ -5,7 +5,8 @@ import type { BucketReasoningDefault, ModelReasoningCaps } from '../router-state
 export const ANTHROPIC_MIN_THINKING_BUDGET = 1024;
 
 /**
- * The reasoning setting a candidate is called with. A client that set its own keeps it; otherwise
+ * The reasoning setting a candidate is called with. A model that does not reason gets nothing, even
+ * when the client asked (it did not choose that model). A client that set its own keeps it; otherwise
  * the bucket default is mapped to what the model takes: an effort, or a token budget clamped to the
  * model's range and kept below `max_tokens` (Anthropic rejects a budget >= max_tokens). A model
  * that does not reason gets nothing.
@@ -17,10 +18,11 @@ export function mapReasoning(
   provider: string,
   maxOutputTokens: number | undefined,
 ): ReasoningRequest | undefined {
+  // A model that does not reason refuses reasoning settings (OpenAI answers 400 to `reasoning_effort`
+  // on gpt-4o-mini): the router chose it, so it does not forward the client's either.
+  if (caps.kind === 'none') return undefined;
   if (client && (client.effort !== undefined || client.budgetTokens !== undefined || client.enabled !== undefined)) return client;
   switch (caps.kind) {
-    case 'none':
-      return undefined;
     case 'effort':
       return bucketDefault.effort === undefined ? undefined : { effort: bucketDefault.effort };
     case 'budget': {

@@ -286,6 +286,45 @@ describe('convertToAnthropicRequest', () => {
     });
   });
 
+  describe("an Anthropic client's own settings (adaptive thinking, effort, context editing)", () => {
+    it('sends adaptive thinking without a budget, and the effort as output_config', () => {
+      const body = convertToAnthropicRequest(
+        request({ format: 'anthropic', reasoning: { enabled: true, effort: 'high' }, anthropic: { adaptiveThinking: true, effort: 'max' }, maxOutputTokens: 2000, temperature: 0.3 }),
+        'claude-opus-4-7',
+      );
+      expect(body['thinking']).toEqual({ type: 'adaptive' });
+      expect(body['output_config']).toEqual({ effort: 'max' });
+      expect(body['max_tokens']).toBe(2000);
+      expect(body).not.toHaveProperty('temperature');
+    });
+
+    it('sends an effort alone as output_config, without turning thinking on', () => {
+      const body = convertToAnthropicRequest(request({ format: 'anthropic', reasoning: { effort: 'low' }, anthropic: { effort: 'low' }, temperature: 0.3 }), 'm');
+      expect(body['output_config']).toEqual({ effort: 'low' });
+      expect(body).not.toHaveProperty('thinking');
+      expect(body['temperature']).toBe(0.3);
+      // A budget the client gave with it still turns thinking on.
+      const both = convertToAnthropicRequest(request({ format: 'anthropic', reasoning: { enabled: true, budgetTokens: 2048, effort: 'low' }, anthropic: { effort: 'low' }, maxOutputTokens: 8000 }), 'm');
+      expect(both['thinking']).toEqual({ type: 'enabled', budget_tokens: 2048 });
+    });
+
+    it('leaves adaptive thinking off where Anthropic refuses thinking, and when thinking was disabled', () => {
+      const forced = convertToAnthropicRequest(
+        request({ reasoning: { enabled: true }, anthropic: { adaptiveThinking: true }, tools: [{ name: 'f', parameters: { type: 'object' } }], toolChoice: { type: 'required' } }),
+        'm',
+      );
+      expect(forced).not.toHaveProperty('thinking');
+      expect(convertToAnthropicRequest(request({ messages: toolTurn, reasoning: { enabled: true }, anthropic: { adaptiveThinking: true } }), 'm')).not.toHaveProperty('thinking');
+      expect(convertToAnthropicRequest(request({ reasoning: { enabled: false }, anthropic: { adaptiveThinking: true } }), 'm')).not.toHaveProperty('thinking');
+    });
+
+    it('passes context_management through as sent', () => {
+      const contextManagement = { edits: [{ type: 'clear_tool_uses_20250919', trigger: { type: 'input_tokens', value: 30000 }, keep: { type: 'tool_uses', value: 3 } }] };
+      expect(convertToAnthropicRequest(request({ anthropic: { contextManagement } }), 'm')['context_management']).toEqual(contextManagement);
+      expect(convertToAnthropicRequest(request(), 'm')).not.toHaveProperty('context_management');
+    });
+  });
+
   it('sends redacted thinking back and drops unsigned or foreign-signed thinking', () => {
     const body = convertToAnthropicRequest(
       request({

@@ -56,6 +56,9 @@ interface AnthropicMessage {
  * - Thinking is left off when the request forces a tool (`tool_choice` any/tool), or when the turn
  *   continues an assistant tool call (or prefill) that carries no signed thinking block: Anthropic
  *   rejects both combinations, and the client's explicit shape wins over a reasoning default.
+ * - An Anthropic client's own settings go back as they came: adaptive thinking as
+ *   `thinking: {type: 'adaptive'}` (no budget; left off in the same cases as above),
+ *   `output_config.effort` as is (without turning thinking on), `context_management` as is.
  * - With thinking on, `temperature` and `top_k` are not sent and `top_p` is raised to 0.95
  *   (Anthropic rejects other values alongside thinking).
  * - Thinking parts without a signature, or with another provider's signature, are dropped.
@@ -72,8 +75,10 @@ export function convertToAnthropicRequest(req: ChatRequest, model: string): Reco
   const tools = req.tools ?? [];
   const toolChoice = tools.length > 0 ? req.toolChoice : undefined;
 
-  const requestedBudget = thinkingBudget(req);
-  const thinking = requestedBudget !== undefined && thinkingAllowed(toolChoice, messages) ? Math.max(ANTHROPIC_MIN_THINKING_BUDGET, requestedBudget) : undefined;
+  const allowed = thinkingAllowed(toolChoice, messages);
+  const adaptive = req.anthropic?.adaptiveThinking === true && req.reasoning?.enabled !== false && allowed;
+  const requestedBudget = adaptive ? undefined : thinkingBudget(req);
+  const thinking = requestedBudget !== undefined && allowed ? Math.max(ANTHROPIC_MIN_THINKING_BUDGET, requestedBudget) : undefined;
 
   let maxTokens = req.maxOutputTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS;
   if (thinking !== undefined && maxTokens <= thinking) maxTokens = thinking + maxTokens;
@@ -94,14 +99,16 @@ export function convertToAnthropicRequest(req: ChatRequest, model: string): Reco
   }
 
   if (req.stop !== undefined && req.stop.length > 0) body['stop_sequences'] = [...req.stop];
-  if (thinking !== undefined) {
-    body['thinking'] = { type: 'enabled', budget_tokens: thinking };
+  if (thinking !== undefined || adaptive) {
+    body['thinking'] = adaptive ? { type: 'adaptive' } : { type: 'enabled', budget_tokens: thinking };
     if (req.topP !== undefined) body['top_p'] = Math.max(0.95, req.topP);
   } else {
     if (req.temperature !== undefined) body['temperature'] = req.temperature;
     if (req.topP !== undefined) body['top_p'] = req.topP;
     if (req.topK !== undefined) body['top_k'] = req.topK;
   }
+  if (req.anthropic?.effort !== undefined) body['output_config'] = { effort: req.anthropic.effort };
+  if (req.anthropic?.contextManagement !== undefined) body['context_management'] = req.anthropic.contextManagement;
   if (req.user !== undefined) body['metadata'] = { user_id: req.user };
   if (req.stream) body['stream'] = true;
   return body;
@@ -111,7 +118,8 @@ function thinkingBudget(req: ChatRequest): number | undefined {
   const r = req.reasoning;
   if (r === undefined || r.enabled === false) return undefined;
   if (r.budgetTokens !== undefined) return r.budgetTokens > 0 ? r.budgetTokens : undefined;
-  if (r.effort !== undefined) return ANTHROPIC_EFFORT_BUDGETS[r.effort];
+  // An Anthropic client's `output_config.effort` is sent as such, and asks for no thinking by itself.
+  if (r.effort !== undefined && req.anthropic?.effort === undefined) return ANTHROPIC_EFFORT_BUDGETS[r.effort];
   return r.enabled === true ? ANTHROPIC_EFFORT_BUDGETS.medium : undefined;
 }
 

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toRoutingText } from '../../src/core/request/routing-text.js';
 import { parseAnthropicCountTokensRequest } from '../../src/request/parse-anthropic-messages-request.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { openaiCompletion } from './helpers/fake-responses.js';
+import { anthropicMessage, openaiCompletion } from './helpers/fake-responses.js';
 import { startTestGateway, type TestGateway, TINY_OPENAI_MODELS } from './helpers/start-test-gateway.js';
 
-/** `POST /v1/messages/count_tokens`, as Claude Code and the Anthropic SDK call it. */
+/** What Claude Code sends an Anthropic-compatible gateway: token counts every turn, and settings only Anthropic knows. */
 let openaiUp: FakeUpstream;
 let anthropicUp: FakeUpstream;
 let gw: TestGateway;
@@ -19,6 +19,7 @@ const TOOL = { name: 'get_weather', description: 'Weather for a city', input_sch
 beforeAll(async () => {
   openaiUp = await startFakeUpstream((req, res) => res.json(200, openaiCompletion((req.body as { model: string }).model, 'ok')));
   anthropicUp = await startFakeUpstream((req, res) => {
+    if (req.url === '/v1/messages') return res.json(200, anthropicMessage((req.body as { model: string }).model, 'Bonjour'));
     if (!req.url.startsWith('/v1/messages/count_tokens')) return res.json(404, { type: 'error', error: { type: 'not_found_error', message: req.url } });
     return res.json(anthropicCount.status, anthropicCount.body);
   });
@@ -140,6 +141,64 @@ describe('POST /v1/messages/count_tokens', () => {
     expect(get.status).toBe(405);
     // The gateway keeps serving.
     expect((await post({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).status).toBe(200);
+  });
+});
+
+describe("POST /v1/messages with Claude Code's adaptive thinking, effort and context editing", () => {
+  const contextManagement = { edits: [{ type: 'clear_tool_uses_20250919', trigger: { type: 'input_tokens', value: 100000 } }] };
+  const claudeCodeBody = (model: string) => ({
+    model,
+    max_tokens: 32000,
+    stream: false,
+    system: [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } }],
+    messages: [{ role: 'user', content: [{ type: 'text', text: 'Fix the failing test.' }] }],
+    tools: [TOOL],
+    thinking: { type: 'adaptive' },
+    output_config: { effort: 'medium' },
+    context_management: contextManagement,
+    metadata: { user_id: 'user_abc' },
+  });
+  const send = (body: unknown) =>
+    fetch(`${gw.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'anthropic-beta': 'context-management-2025-06-27' },
+      body: JSON.stringify(body),
+    });
+
+  it('sends them to an Anthropic model as they came, with the beta flag', async () => {
+    const res = await send(claudeCodeBody('claude-haiku-4-5'));
+    expect(res.status).toBe(200);
+    const sent = anthropicUp.requests.at(-1);
+    expect(sent?.url).toBe('/v1/messages');
+    expect(sent?.headers['anthropic-beta']).toContain('context-management-2025-06-27');
+    expect(sent?.body).toMatchObject({ model: 'claude-haiku-4-5', max_tokens: 32000, thinking: { type: 'adaptive' }, output_config: { effort: 'medium' }, context_management: contextManagement });
+  });
+
+  it('drops them for another provider: a reasoning model gets the effort in its own terms, another model none', async () => {
+    const res = await send(claudeCodeBody('gpt-5-mini'));
+    expect(res.status).toBe(200);
+    const sent = openaiUp.requests.at(-1)?.body as Record<string, unknown>;
+    expect(sent['model']).toBe('gpt-5-mini');
+    expect(sent['reasoning_effort']).toBe('medium');
+    expect(sent).not.toHaveProperty('context_management');
+    expect(sent).not.toHaveProperty('output_config');
+    expect(sent).not.toHaveProperty('thinking');
+    // gpt-4o-mini takes no reasoning_effort (OpenAI answers 400): nothing is sent.
+    expect((await send(claudeCodeBody('gpt-4o-mini'))).status).toBe(200);
+    const plain = openaiUp.requests.at(-1)?.body as Record<string, unknown>;
+    expect(plain['model']).toBe('gpt-4o-mini');
+    expect(plain).not.toHaveProperty('reasoning_effort');
+    // Routed (`auto`), the router sends reasoning only to models that take it.
+    expect((await send(claudeCodeBody('auto'))).status).toBe(200);
+    const routed = openaiUp.requests.at(-1)?.body as Record<string, unknown>;
+    expect(['gpt-4o-mini', 'gpt-4.1-mini', 'gpt-4.1']).toContain(routed['model']);
+    expect(routed).not.toHaveProperty('reasoning_effort');
+  });
+
+  it('still sends an OpenAI client its own reasoning_effort to the model it named', async () => {
+    const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'gpt-4o-mini', reasoning_effort: 'low', messages: [{ role: 'user', content: 'hi' }] }) });
+    expect(res.status).toBe(200);
+    expect((openaiUp.requests.at(-1)?.body as Record<string, unknown>)['reasoning_effort']).toBe('low');
   });
 });
 
