@@ -58,10 +58,10 @@ describe('parseAnthropicMessagesRequest: valid requests', () => {
         format: 'anthropic',
         model: 'claude-sonnet-4-5',
         system: [
-          { type: 'text', text: 'You are Claude Code.' },
+          { type: 'text', text: 'You are Claude Code.', cacheControl: { type: 'ephemeral' } },
           { type: 'text', text: 'Be brief.' },
         ],
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'hi', cacheControl: { type: 'ephemeral', ttl: '1h' } }] }],
         stream: true,
         maxOutputTokens: 4096,
         reasoning: { enabled: true, budgetTokens: 2048 },
@@ -261,5 +261,33 @@ describe('parseAnthropicMessagesRequest: what Claude Code sends beyond the basic
     ['an edit without a type', { ...body, context_management: { edits: [{ keep: 1 }] } }, 'context_management.edits[0].type', undefined],
   ])('refuses %s', (_name, bad, param, message) => {
     expectInvalid(bad, param, message);
+  });
+});
+
+describe('parseAnthropicMessagesRequest: prompt-cache breakpoints', () => {
+  it('keeps cache_control on every kind of block that carries one', () => {
+    const cc = { type: 'ephemeral' };
+    const req = parseAnthropicMessagesRequest({
+      ...base,
+      tools: [{ name: 'f', input_schema: { type: 'object' }, cache_control: cc }],
+      messages: [
+        user([{ type: 'image', source: { type: 'url', url: 'https://example.com/a.png' }, cache_control: cc }, { type: 'text', text: 'look' }]),
+        assistant([{ type: 'tool_use', id: 't1', name: 'f', input: {}, cache_control: cc }]),
+        user([{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'done', cache_control: { type: 'ephemeral', ttl: '5m' } }], cache_control: cc }]),
+      ],
+    });
+    expect(req.tools?.[0]?.cacheControl).toEqual(cc);
+    expect(req.messages[0]?.content.map((p) => ('cacheControl' in p ? p.cacheControl : undefined))).toEqual([cc, undefined]);
+    expect(req.messages[1]?.content[0]).toMatchObject({ type: 'tool_call', cacheControl: cc });
+    expect(req.messages[2]?.content[0]).toMatchObject({ type: 'tool_result', cacheControl: cc, content: [{ type: 'text', text: 'done', cacheControl: { type: 'ephemeral', ttl: '5m' } }] });
+  });
+
+  it.each([
+    ['an unknown type', { type: 'persistent' }, 'messages[0].content[0].cache_control.type'],
+    ['an unknown ttl', { type: 'ephemeral', ttl: '2h' }, 'messages[0].content[0].cache_control.ttl'],
+    ['an unknown key', { type: 'ephemeral', scope: 'global' }, 'messages[0].content[0].cache_control.scope'],
+    ['a string', 'ephemeral', 'messages[0].content[0].cache_control'],
+  ])('refuses a cache_control with %s', (_name, cacheControl, param) => {
+    expectInvalid({ ...base, messages: [user([{ type: 'text', text: 'hi', cache_control: cacheControl }])] }, param);
   });
 });

@@ -1,10 +1,12 @@
 import type {
   AnthropicExtras,
+  CacheControl,
   ChatRequest,
   ContentPart,
   ImagePart,
   ImageSource,
   TextPart,
+  ToolCallPart,
   ToolChoice,
   ToolDefinition,
   ToolResultPart,
@@ -48,6 +50,7 @@ const TOOL_KEYS = new Set(['type', 'name', 'description', 'input_schema', 'cache
 const THINKING_CONFIG_KEYS = new Set(['type', 'budget_tokens']);
 const METADATA_KEYS = new Set(['user_id']);
 const OUTPUT_CONFIG_KEYS = new Set(['effort']);
+const CACHE_CONTROL_KEYS = new Set(['type', 'ttl']);
 const CONTEXT_MANAGEMENT_KEYS = new Set(['edits']);
 const ANTHROPIC_EFFORTS = ['low', 'medium', 'high', 'max'] as const;
 /** Context edits per request: Anthropic defines two strategies; this only bounds what is carried. */
@@ -73,7 +76,8 @@ type Turn = { role: 'user' | 'assistant'; content: ContentPart[] };
 /**
  * Parses an Anthropic `/v1/messages` request body into a {@link ChatRequest}.
  *
- * Decisions: `cache_control` and `citations` are accepted and dropped; `redacted_thinking` becomes a
+ * Decisions: `cache_control` is kept on its part (prompt caching on Anthropic models; other
+ * providers never see it); `citations` is accepted and dropped; `redacted_thinking` becomes a
  * thinking part carrying `redactedData`; an assistant turn with no content is dropped; server
  * tools, documents and search results are refused with a clear error; `disable_parallel_tool_use`
  * maps to `parallelToolCalls: false`; `tool_choice: any` maps to `required`. Adaptive thinking,
@@ -211,6 +215,21 @@ function readContextManagement(r: RequestReader, value: unknown): JsonObject {
   return cm;
 }
 
+/**
+ * The block's `cache_control` (a prompt-cache breakpoint), kept on the part for Anthropic models:
+ * dropping it would make every turn of a long conversation pay full price for the cached prefix.
+ */
+function withCacheControl<T extends { readonly cacheControl?: CacheControl }>(r: RequestReader, block: JsonObject, path: string, part: T): T {
+  const value = r.get(block, 'cache_control');
+  if (value === undefined || value === null) return part;
+  const p = joinPath(path, 'cache_control');
+  const cc = r.object(value, p);
+  r.checkKeys(cc, p, CACHE_CONTROL_KEYS, 'parameter');
+  r.oneOf(r.get(cc, 'type'), joinPath(p, 'type'), ['ephemeral']);
+  const ttl = r.get(cc, 'ttl');
+  return { ...part, cacheControl: ttl === undefined ? { type: 'ephemeral' } : { type: 'ephemeral', ttl: r.oneOf(ttl, joinPath(p, 'ttl'), ['5m', '1h']) } };
+}
+
 function readSystem(r: RequestReader, value: unknown): TextPart[] {
   if (value === undefined) return [];
   if (typeof value === 'string') {
@@ -226,7 +245,7 @@ function readSystem(r: RequestReader, value: unknown): TextPart[] {
     r.checkKeys(block, p, TEXT_KEYS, 'parameter');
     const text = r.text(r.get(block, 'text'), joinPath(p, 'text'));
     if (text === '') r.fail(joinPath(p, 'text'), `'${joinPath(p, 'text')}' must be non-empty.`);
-    if (text.trim() !== '') out.push({ type: 'text', text });
+    if (text.trim() !== '') out.push(withCacheControl<TextPart>(r, block, p, { type: 'text', text }));
   }
   return out;
 }
@@ -276,7 +295,7 @@ function readUserContent(r: RequestReader, value: unknown, path: string, toolUse
     switch (blockType(r, block, p, ['text', 'image', 'tool_result'])) {
       case 'text':
         r.checkKeys(block, p, TEXT_KEYS, 'parameter');
-        out.push({ type: 'text', text: r.text(r.get(block, 'text'), joinPath(p, 'text'), { nonBlank: true }) });
+        out.push(withCacheControl<TextPart>(r, block, p, { type: 'text', text: r.text(r.get(block, 'text'), joinPath(p, 'text'), { nonBlank: true }) }));
         break;
       case 'image':
         out.push(readImage(r, block, p));
@@ -299,7 +318,7 @@ function readAssistantContent(r: RequestReader, value: unknown, path: string, to
       case 'text': {
         r.checkKeys(block, p, TEXT_KEYS, 'parameter');
         const text = r.text(r.get(block, 'text'), joinPath(p, 'text'));
-        if (text !== '') out.push({ type: 'text', text });
+        if (text !== '') out.push(withCacheControl<TextPart>(r, block, p, { type: 'text', text }));
         break;
       }
       case 'tool_use': {
@@ -311,7 +330,7 @@ function readAssistantContent(r: RequestReader, value: unknown, path: string, to
         const inputPath = joinPath(p, 'input');
         const input = r.get(block, 'input');
         if (input === undefined) r.fail(inputPath, `'${inputPath}' is required.`);
-        out.push({ type: 'tool_call', id, name, arguments: JSON.stringify(r.jsonObject(input, inputPath)) });
+        out.push(withCacheControl<ToolCallPart>(r, block, p, { type: 'tool_call', id, name, arguments: JSON.stringify(r.jsonObject(input, inputPath)) }));
         break;
       }
       case 'thinking': {
@@ -353,7 +372,7 @@ function readImage(r: RequestReader, block: JsonObject, path: string): ImagePart
     if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) r.fail(urlPath, `'${urlPath}' must be an http(s) URL.`);
     image = { kind: 'url', url };
   }
-  return { type: 'image', source: image };
+  return withCacheControl<ImagePart>(r, block, path, { type: 'image', source: image });
 }
 
 function readToolResult(r: RequestReader, block: JsonObject, path: string, toolUseIds: ReadonlySet<string>): ToolResultPart {
@@ -374,15 +393,16 @@ function readToolResult(r: RequestReader, block: JsonObject, path: string, toolU
       if (blockType(r, inner, p, ['text', 'image']) === 'text') {
         r.checkKeys(inner, p, TEXT_KEYS, 'parameter');
         const text = r.text(r.get(inner, 'text'), joinPath(p, 'text'));
-        if (text !== '') content.push({ type: 'text', text });
+        if (text !== '') content.push(withCacheControl<TextPart>(r, inner, p, { type: 'text', text }));
       } else {
         content.push(readImage(r, inner, p));
       }
     }
   }
   const isError = r.get(block, 'is_error');
-  if (isError === undefined) return { type: 'tool_result', toolCallId: id, content };
-  return { type: 'tool_result', toolCallId: id, content, isError: r.boolean(isError, joinPath(path, 'is_error')) };
+  const part: ToolResultPart =
+    isError === undefined ? { type: 'tool_result', toolCallId: id, content } : { type: 'tool_result', toolCallId: id, content, isError: r.boolean(isError, joinPath(path, 'is_error')) };
+  return withCacheControl<ToolResultPart>(r, block, path, part);
 }
 
 function readTools(r: RequestReader, value: unknown): ToolDefinition[] | undefined {
@@ -412,7 +432,7 @@ function readTools(r: RequestReader, value: unknown): ToolDefinition[] | undefin
     const def: Mutable<ToolDefinition> = { name, parameters: schema };
     const description = r.get(tool, 'description');
     if (description !== undefined) def.description = r.text(description, joinPath(p, 'description'));
-    out.push(def);
+    out.push(withCacheControl<ToolDefinition>(r, tool, p, def));
   }
   return out;
 }

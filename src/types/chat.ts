@@ -7,9 +7,19 @@
 /** The API dialect a request arrived in (and its response must be written in). */
 export type ApiFormat = 'openai' | 'anthropic';
 
+/**
+ * Anthropic prompt caching: the prompt up to and including this block is cached (`cache_control`).
+ * Sent to Anthropic models as given; other providers cache on their own and never see it.
+ */
+export interface CacheControl {
+  readonly type: 'ephemeral';
+  readonly ttl?: '5m' | '1h';
+}
+
 export interface TextPart {
   readonly type: 'text';
   readonly text: string;
+  readonly cacheControl?: CacheControl;
 }
 
 export type ImageSource =
@@ -21,6 +31,7 @@ export interface ImagePart {
   readonly source: ImageSource;
   /** OpenAI's `image_url.detail`, kept so a round trip is lossless. */
   readonly detail?: 'auto' | 'low' | 'high';
+  readonly cacheControl?: CacheControl;
 }
 
 export interface ToolCallPart {
@@ -29,6 +40,7 @@ export interface ToolCallPart {
   readonly name: string;
   /** JSON text of the arguments, as the model produced it (may be invalid JSON). */
   readonly arguments: string;
+  readonly cacheControl?: CacheControl;
 }
 
 export interface ToolResultPart {
@@ -36,6 +48,7 @@ export interface ToolResultPart {
   readonly toolCallId: string;
   readonly content: ReadonlyArray<TextPart | ImagePart>;
   readonly isError?: boolean;
+  readonly cacheControl?: CacheControl;
 }
 
 export interface ThinkingPart {
@@ -62,6 +75,7 @@ export interface ToolDefinition {
   readonly description?: string;
   /** JSON Schema of the tool's input. */
   readonly parameters: Readonly<Record<string, unknown>>;
+  readonly cacheControl?: CacheControl;
 }
 
 export type ToolChoice =

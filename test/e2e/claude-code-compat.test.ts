@@ -171,7 +171,15 @@ describe("POST /v1/messages with Claude Code's adaptive thinking, effort and con
     const sent = anthropicUp.requests.at(-1);
     expect(sent?.url).toBe('/v1/messages');
     expect(sent?.headers['anthropic-beta']).toContain('context-management-2025-06-27');
-    expect(sent?.body).toMatchObject({ model: 'claude-haiku-4-5', max_tokens: 32000, thinking: { type: 'adaptive' }, output_config: { effort: 'medium' }, context_management: contextManagement });
+    expect(sent?.body).toMatchObject({
+      model: 'claude-haiku-4-5',
+      max_tokens: 32000,
+      thinking: { type: 'adaptive' },
+      output_config: { effort: 'medium' },
+      context_management: contextManagement,
+      // Prompt caching: without the breakpoint every turn pays full price for the whole prefix.
+      system: [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } }],
+    });
   });
 
   it('drops them for another provider: a reasoning model gets the effort in its own terms, another model none', async () => {
@@ -183,6 +191,7 @@ describe("POST /v1/messages with Claude Code's adaptive thinking, effort and con
     expect(sent).not.toHaveProperty('context_management');
     expect(sent).not.toHaveProperty('output_config');
     expect(sent).not.toHaveProperty('thinking');
+    expect(JSON.stringify(sent)).not.toMatch(/cache_control|cacheControl/);
     // gpt-4o-mini takes no reasoning_effort (OpenAI answers 400): nothing is sent.
     expect((await send(claudeCodeBody('gpt-4o-mini'))).status).toBe(200);
     const plain = openaiUp.requests.at(-1)?.body as Record<string, unknown>;

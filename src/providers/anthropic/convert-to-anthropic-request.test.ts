@@ -325,6 +325,31 @@ describe('convertToAnthropicRequest', () => {
     });
   });
 
+  it('puts cache_control breakpoints back on the blocks they came on', () => {
+    const cc = { type: 'ephemeral' } as const;
+    const hour = { type: 'ephemeral', ttl: '1h' } as const;
+    const body = convertToAnthropicRequest(
+      request({
+        system: [{ type: 'text', text: 'Be brief.', cacheControl: hour }],
+        tools: [{ name: 'get_weather', parameters: { type: 'object' }, cacheControl: cc }],
+        messages: [
+          { role: 'user', content: [{ type: 'image', source: { kind: 'url', url: 'https://example.com/a.png' }, cacheControl: cc }, { type: 'text', text: 'Weather?', cacheControl: cc }] },
+          { role: 'assistant', content: [{ type: 'tool_call', id: 'toolu_1', name: 'get_weather', arguments: '{}', cacheControl: cc }] },
+          { role: 'user', content: [{ type: 'tool_result', toolCallId: 'toolu_1', content: [{ type: 'text', text: '15', cacheControl: cc }], cacheControl: cc }] },
+        ],
+      }),
+      'm',
+    );
+    expect(body['system']).toEqual([{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral', ttl: '1h' } }]);
+    expect((body['tools'] as unknown[])[0]).toMatchObject({ name: 'get_weather', cache_control: cc });
+    const messages = body['messages'] as Array<{ content: Array<Record<string, unknown>> }>;
+    expect(messages[0]?.content.map((b) => b['cache_control'])).toEqual([cc, cc]);
+    expect(messages[1]?.content[0]).toMatchObject({ type: 'tool_use', cache_control: cc });
+    expect(messages[2]?.content[0]).toEqual({ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: '15', cache_control: cc }], cache_control: cc });
+    // Nothing is added where the client set no breakpoint.
+    expect(JSON.stringify(convertToAnthropicRequest(request(), 'm'))).not.toContain('cache_control');
+  });
+
   it('sends redacted thinking back and drops unsigned or foreign-signed thinking', () => {
     const body = convertToAnthropicRequest(
       request({

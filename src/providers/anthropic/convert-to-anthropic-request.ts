@@ -1,5 +1,6 @@
 import { GatewayError } from '../../errors/gateway-error.js';
 import type {
+  CacheControl,
   ChatMessage,
   ChatRequest,
   ContentPart,
@@ -62,6 +63,7 @@ interface AnthropicMessage {
  * - With thinking on, `temperature` and `top_k` are not sent and `top_p` is raised to 0.95
  *   (Anthropic rejects other values alongside thinking).
  * - Thinking parts without a signature, or with another provider's signature, are dropped.
+ * - `cache_control` breakpoints go back on the blocks (system, messages, tools) they came on.
  * - `responseFormat`, `seed`, penalties, `logitBias` and `metadata` have no Messages API equivalent and are
  *   not sent.
  *
@@ -84,15 +86,20 @@ export function convertToAnthropicRequest(req: ChatRequest, model: string): Reco
   if (thinking !== undefined && maxTokens <= thinking) maxTokens = thinking + maxTokens;
 
   const body: Record<string, unknown> = { model, max_tokens: maxTokens };
-  if (req.system.length > 0) body['system'] = req.system.map((p) => ({ type: 'text', text: p.text }));
+  if (req.system.length > 0) body['system'] = req.system.map((p) => withCache({ type: 'text', text: p.text }, p));
   body['messages'] = messages;
 
   if (tools.length > 0) {
-    body['tools'] = tools.map((t) => ({
-      name: t.name,
-      ...(t.description === undefined ? {} : { description: t.description }),
-      input_schema: toInputSchema(t.parameters),
-    }));
+    body['tools'] = tools.map((t) =>
+      withCache(
+        {
+          name: t.name,
+          ...(t.description === undefined ? {} : { description: t.description }),
+          input_schema: toInputSchema(t.parameters),
+        },
+        t,
+      ),
+    );
   }
   if (toolChoice !== undefined || (tools.length > 0 && req.parallelToolCalls === false)) {
     body['tool_choice'] = convertToolChoice(toolChoice ?? { type: 'auto' }, req.parallelToolCalls);
@@ -175,18 +182,21 @@ function convertMessage(message: ChatMessage, index: number): AnthropicMessage {
 function convertPart(part: ContentPart, param: string): AnthropicBlock | undefined {
   switch (part.type) {
     case 'text':
-      return { type: 'text', text: part.text };
+      return withCache({ type: 'text', text: part.text }, part);
     case 'image':
       return convertImage(part);
     case 'tool_call':
-      return { type: 'tool_use', id: part.id, name: part.name, input: parseToolArguments(part.arguments, part.name, param) };
+      return withCache({ type: 'tool_use', id: part.id, name: part.name, input: parseToolArguments(part.arguments, part.name, param) }, part);
     case 'tool_result':
-      return {
-        type: 'tool_result',
-        tool_use_id: part.toolCallId,
-        content: part.content.map((c: TextPart | ImagePart) => (c.type === 'text' ? { type: 'text', text: c.text } : convertImage(c))),
-        ...(part.isError === true ? { is_error: true } : {}),
-      };
+      return withCache(
+        {
+          type: 'tool_result',
+          tool_use_id: part.toolCallId,
+          content: part.content.map((c: TextPart | ImagePart) => (c.type === 'text' ? withCache({ type: 'text', text: c.text }, c) : convertImage(c))),
+          ...(part.isError === true ? { is_error: true } : {}),
+        },
+        part,
+      );
     case 'thinking': {
       if (part.redactedData !== undefined) return { type: 'redacted_thinking', data: part.redactedData };
       const sig = part.signature;
@@ -199,13 +209,20 @@ function convertPart(part: ContentPart, param: string): AnthropicBlock | undefin
 function convertImage(part: ImagePart): AnthropicBlock {
   const src = part.source;
   if (src.kind === 'base64') {
-    return { type: 'image', source: { type: 'base64', media_type: src.mediaType, data: src.data } };
+    return withCache({ type: 'image', source: { type: 'base64', media_type: src.mediaType, data: src.data } }, part);
   }
   const inline = parseDataUrl(src.url);
   if (inline !== undefined) {
-    return { type: 'image', source: { type: 'base64', media_type: inline.mediaType, data: inline.data } };
+    return withCache({ type: 'image', source: { type: 'base64', media_type: inline.mediaType, data: inline.data } }, part);
   }
-  return { type: 'image', source: { type: 'url', url: src.url } };
+  return withCache({ type: 'image', source: { type: 'url', url: src.url } }, part);
+}
+
+/** A client's prompt-cache breakpoint, back on the block it was set on. */
+function withCache(block: AnthropicBlock, part: { readonly cacheControl?: CacheControl }): AnthropicBlock {
+  const cc = part.cacheControl;
+  if (cc !== undefined) block['cache_control'] = cc.ttl === undefined ? { type: cc.type } : { type: cc.type, ttl: cc.ttl };
+  return block;
 }
 
 /** `data:<media>;base64,<data>` URLs (how OpenAI clients inline images) become base64 sources. */
