@@ -231,7 +231,9 @@ function requestFor(request: ChatRequest, target: DispatchTarget): ChatRequest {
 
 function withoutReasoningExtras(request: ChatRequest): ChatRequest {
   const { anthropic, ...rest } = request;
-  return anthropic?.contextManagement === undefined ? rest : { ...rest, anthropic: { contextManagement: anthropic.contextManagement } };
+  if (anthropic === undefined) return rest;
+  const { adaptiveThinking: _adaptive, effort: _effort, ...kept } = anthropic;
+  return Object.keys(kept).length === 0 ? rest : { ...rest, anthropic: kept };
 }
 
 function toGatewayError(thrown: unknown, target: DispatchTarget, signal: AbortSignal): GatewayError {

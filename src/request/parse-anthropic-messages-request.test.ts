@@ -282,6 +282,11 @@ describe('parseAnthropicMessagesRequest: prompt-cache breakpoints', () => {
     expect(req.messages[2]?.content[0]).toMatchObject({ type: 'tool_result', cacheControl: cc, content: [{ type: 'text', text: 'done', cacheControl: { type: 'ephemeral', ttl: '5m' } }] });
   });
 
+  it('keeps a request-level cache_control (automatic breakpoint placement)', () => {
+    expect(parseAnthropicMessagesRequest({ ...base, messages: [user('hi')], cache_control: { type: 'ephemeral', ttl: '1h' } }).anthropic).toEqual({ cacheControl: { type: 'ephemeral', ttl: '1h' } });
+    expectInvalid({ ...base, messages: [user('hi')], cache_control: { type: 'ephemeral', ttl: '1d' } }, 'cache_control.ttl');
+  });
+
   it.each([
     ['an unknown type', { type: 'persistent' }, 'messages[0].content[0].cache_control.type'],
     ['an unknown ttl', { type: 'ephemeral', ttl: '2h' }, 'messages[0].content[0].cache_control.ttl'],

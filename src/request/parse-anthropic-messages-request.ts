@@ -32,10 +32,11 @@ const TOP_LEVEL_KEYS = new Set([
   'service_tier',
   'output_config',
   'context_management',
+  'cache_control',
 ]);
 
 /** `/v1/messages/count_tokens` takes the prompt half of a messages request: no output settings. */
-const COUNT_TOKENS_KEYS = new Set(['model', 'messages', 'system', 'tools', 'tool_choice', 'thinking', 'output_config', 'context_management']);
+const COUNT_TOKENS_KEYS = new Set(['model', 'messages', 'system', 'tools', 'tool_choice', 'thinking', 'output_config', 'context_management', 'cache_control']);
 
 const MESSAGE_KEYS = new Set(['role', 'content']);
 const TEXT_KEYS = new Set(['type', 'text', 'cache_control', 'citations']);
@@ -170,6 +171,8 @@ function parseAnthropic(body: unknown, limits: Partial<RequestLimits> | undefine
   }
   const contextManagement = r.get(b, 'context_management');
   if (contextManagement !== undefined) extras.contextManagement = readContextManagement(r, contextManagement);
+  const requestCache = withCacheControl<Mutable<AnthropicExtras>>(r, b, '', {}).cacheControl;
+  if (requestCache !== undefined) extras.cacheControl = requestCache;
   if (Object.keys(extras).length > 0) out.anthropic = extras;
 
   const stream = r.get(b, 'stream');

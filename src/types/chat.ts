@@ -148,6 +148,8 @@ export interface AnthropicExtras {
   readonly effort?: AnthropicEffort;
   /** `context_management` (context editing: clearing old tool results and thinking server-side), as sent. */
   readonly contextManagement?: Readonly<Record<string, unknown>>;
+  /** Top-level `cache_control`: Anthropic places the breakpoint on the last cacheable block itself. */
+  readonly cacheControl?: CacheControl;
 }
 
 export type StopReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'refusal' | 'pause' | 'error';

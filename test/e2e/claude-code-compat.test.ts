@@ -198,16 +198,61 @@ describe("POST /v1/messages with Claude Code's adaptive thinking, effort and con
     expect(plain['model']).toBe('gpt-4o-mini');
     expect(plain).not.toHaveProperty('reasoning_effort');
     // Routed (`auto`), the router sends reasoning only to models that take it.
-    expect((await send(claudeCodeBody('auto'))).status).toBe(200);
+    expect((await send({ ...claudeCodeBody('auto'), cache_control: { type: 'ephemeral' } })).status).toBe(200);
     const routed = openaiUp.requests.at(-1)?.body as Record<string, unknown>;
     expect(['gpt-4o-mini', 'gpt-4.1-mini', 'gpt-4.1']).toContain(routed['model']);
     expect(routed).not.toHaveProperty('reasoning_effort');
+    expect(JSON.stringify(routed)).not.toMatch(/cache_control|context_management/);
   });
 
   it('still sends an OpenAI client its own reasoning_effort to the model it named', async () => {
     const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'gpt-4o-mini', reasoning_effort: 'low', messages: [{ role: 'user', content: 'hi' }] }) });
     expect(res.status).toBe(200);
     expect((openaiUp.requests.at(-1)?.body as Record<string, unknown>)['reasoning_effort']).toBe('low');
+  });
+});
+
+describe('Claude Code routed (`auto`) to an Anthropic model it did not name', () => {
+  let routedGw: TestGateway;
+  beforeAll(async () => {
+    routedGw = await startTestGateway({
+      models: {
+        'tiny-small': { provider: 'anthropic', model: 'claude-haiku-4-5' },
+        'tiny-medium': { provider: 'anthropic', model: 'claude-haiku-4-5' },
+        'tiny-large': { provider: 'anthropic', model: 'claude-haiku-4-5' },
+      },
+      providers: { anthropic: { api_key: 'sk-ant-api03-configured', base_url: anthropicUp.url } },
+    });
+  });
+  afterAll(async () => {
+    await routedGw.close();
+  });
+
+  it('keeps cache breakpoints and context editing, and turns adaptive thinking into a budget the model takes', async () => {
+    const cm = { edits: [{ type: 'clear_tool_uses_20250919' }] };
+    const res = await fetch(`${routedGw.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({
+        model: 'auto',
+        max_tokens: 32000,
+        system: [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } }],
+        messages: [{ role: 'user', content: 'Fix the failing test.' }],
+        thinking: { type: 'adaptive' },
+        output_config: { effort: 'medium' },
+        context_management: cm,
+        cache_control: { type: 'ephemeral' },
+      }),
+    });
+    expect(res.status).toBe(200);
+    const sent = anthropicUp.requests.at(-1)?.body as Record<string, unknown>;
+    expect(sent['model']).toBe('claude-haiku-4-5');
+    expect(sent['context_management']).toEqual(cm);
+    expect(sent['cache_control']).toEqual({ type: 'ephemeral' });
+    expect(sent['system']).toEqual([{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } }]);
+    // Adaptive thinking is Claude 4.6+; the router's choice gets the effort as a thinking budget.
+    expect(sent['thinking']).toEqual({ type: 'enabled', budget_tokens: 4096 });
+    expect(sent).not.toHaveProperty('output_config');
   });
 });
 

@@ -346,6 +346,7 @@ describe('convertToAnthropicRequest', () => {
     expect(messages[0]?.content.map((b) => b['cache_control'])).toEqual([cc, cc]);
     expect(messages[1]?.content[0]).toMatchObject({ type: 'tool_use', cache_control: cc });
     expect(messages[2]?.content[0]).toEqual({ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: '15', cache_control: cc }], cache_control: cc });
+    expect(convertToAnthropicRequest(request({ anthropic: { cacheControl: cc } }), 'm')['cache_control']).toEqual(cc);
     // Nothing is added where the client set no breakpoint.
     expect(JSON.stringify(convertToAnthropicRequest(request(), 'm'))).not.toContain('cache_control');
   });

@@ -116,6 +116,7 @@ export function convertToAnthropicRequest(req: ChatRequest, model: string): Reco
   }
   if (req.anthropic?.effort !== undefined) body['output_config'] = { effort: req.anthropic.effort };
   if (req.anthropic?.contextManagement !== undefined) body['context_management'] = req.anthropic.contextManagement;
+  if (req.anthropic?.cacheControl !== undefined) withCache(body, req.anthropic);
   if (req.user !== undefined) body['metadata'] = { user_id: req.user };
   if (req.stream) body['stream'] = true;
   return body;

@@ -114,7 +114,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
 }
 
 /** Fields of a messages body that `count_tokens` accepts; it refuses the output settings. */
-const COUNT_TOKENS_FIELDS = ['model', 'system', 'messages', 'tools', 'tool_choice', 'thinking', 'output_config', 'context_management'] as const;
+const COUNT_TOKENS_FIELDS = ['model', 'system', 'messages', 'tools', 'tool_choice', 'thinking', 'output_config', 'context_management', 'cache_control'] as const;
 
 function toCountTokensBody(body: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
