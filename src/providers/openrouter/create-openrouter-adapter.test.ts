@@ -67,6 +67,18 @@ describe('OpenRouter adapter', () => {
     expect(res.usage).toEqual({ inputTokens: 20, outputTokens: 60 });
   });
 
+  it("keeps an Anthropic client's cache breakpoints for Anthropic and Gemini models only", async () => {
+    upstream.setHandler((_req, res) => res.json(200, JSON.parse(fixture('chat-completion-reasoning.json'))));
+    const withBreakpoint: ChatRequest = { ...request, system: [{ type: 'text', text: 'Long instructions.', cacheControl: { type: 'ephemeral' } }] };
+    const sentFor = async (model: string): Promise<unknown> => {
+      await adapter().doGenerate(withBreakpoint, { ...call, model });
+      return (upstream.requests.at(-1)!.body as { messages: Array<{ content: unknown }> }).messages[0]?.content;
+    };
+    expect(await sentFor('anthropic/claude-sonnet-4.5')).toEqual([{ type: 'text', text: 'Long instructions.', cache_control: { type: 'ephemeral' } }]);
+    expect(await sentFor('google/gemini-2.5-pro')).toEqual([{ type: 'text', text: 'Long instructions.', cache_control: { type: 'ephemeral' } }]);
+    expect(await sentFor('meta-llama/llama-3.1-8b-instruct')).toBe('Long instructions.');
+  });
+
   it('translates reasoning without inventing it', () => {
     expect(toOpenRouterReasoning(undefined)).toBeUndefined();
     expect(toOpenRouterReasoning({})).toBeUndefined();

@@ -21,8 +21,9 @@ export interface OpenRouterAdapterOptions {
 /**
  * OpenRouter chat completions. Differs from OpenAI in: `max_tokens` (not
  * `max_completion_tokens`), the unified `reasoning` object instead of `reasoning_effort`,
- * `top_k` passed through, the call's `providerPreferences` sent as `provider`, and attribution
- * headers. Keep-alive SSE comments (`: OPENROUTER PROCESSING`) are dropped by the SSE decoder.
+ * `top_k` passed through, the call's `providerPreferences` sent as `provider`, an Anthropic
+ * client's prompt-cache breakpoints kept for Anthropic and Gemini models, and attribution headers.
+ * Keep-alive SSE comments (`: OPENROUTER PROCESSING`) are dropped by the SSE decoder.
  */
 export function createOpenRouterAdapter(options: OpenRouterAdapterOptions): ProviderAdapter {
   const defaultHeaders: Record<string, string> = {};
@@ -35,7 +36,7 @@ export function createOpenRouterAdapter(options: OpenRouterAdapterOptions): Prov
     defaultHeaders,
     ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }),
     buildBody: (req, call) => {
-      const body = convertToOpenAIChatRequest(req, call.model, { maxTokensField: 'max_tokens' });
+      const body = convertToOpenAIChatRequest(req, call.model, { maxTokensField: 'max_tokens', cacheControl: takesCacheControl(call.model) });
       delete body['reasoning_effort'];
       const reasoning = toOpenRouterReasoning(req.reasoning);
       if (reasoning !== undefined) body['reasoning'] = reasoning;
@@ -44,6 +45,14 @@ export function createOpenRouterAdapter(options: OpenRouterAdapterOptions): Prov
       return body;
     },
   });
+}
+
+/**
+ * Models whose providers take explicit prompt-cache breakpoints through OpenRouter (`cache_control`
+ * on content parts): Anthropic's and Gemini's. Others cache implicitly, or not at all.
+ */
+export function takesCacheControl(model: string): boolean {
+  return model.startsWith('anthropic/') || model.startsWith('google/gemini');
 }
 
 /**

@@ -142,4 +142,39 @@ describe('convertToOpenAIChatRequest', () => {
     expect(body['max_tokens']).toBe(5);
     expect(body['max_completion_tokens']).toBeUndefined();
   });
+
+  describe('prompt-cache breakpoints (cacheControl option)', () => {
+    const cc = { type: 'ephemeral' } as const;
+    const cached: ChatRequest = {
+      ...base,
+      system: [{ type: 'text', text: 'You are Claude Code.', cacheControl: cc }, { type: 'text', text: 'Be brief.' }],
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Weather?', cacheControl: { type: 'ephemeral', ttl: '1h' } }] },
+        { role: 'assistant', content: [{ type: 'text', text: 'Checking.', cacheControl: cc }, { type: 'tool_call', id: 'c1', name: 'get_weather', arguments: '{}' }] },
+        { role: 'user', content: [{ type: 'tool_result', toolCallId: 'c1', content: [{ type: 'text', text: 'rain' }, { type: 'text', text: '12 C' }], cacheControl: cc }] },
+      ],
+    };
+
+    it('puts them on content parts, turning the messages that carry one into part arrays', () => {
+      const messages = convertToOpenAIChatRequest(cached, 'anthropic/claude-sonnet-4.5', { cacheControl: true })['messages'];
+      expect(messages).toEqual([
+        { role: 'system', content: [{ type: 'text', text: 'You are Claude Code.', cache_control: cc }, { type: 'text', text: 'Be brief.' }] },
+        { role: 'user', content: [{ type: 'text', text: 'Weather?', cache_control: { type: 'ephemeral', ttl: '1h' } }] },
+        { role: 'assistant', content: [{ type: 'text', text: 'Checking.', cache_control: cc }], tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
+        // The result's own breakpoint marks its end.
+        { role: 'tool', tool_call_id: 'c1', content: [{ type: 'text', text: 'rain' }, { type: 'text', text: '12 C', cache_control: cc }] },
+      ]);
+    });
+
+    it('sends the plain shapes, and no cache_control, without the option or without breakpoints', () => {
+      const plain = convertToOpenAIChatRequest(cached, 'gpt-4o');
+      expect(JSON.stringify(plain)).not.toContain('cache_control');
+      expect((plain['messages'] as Array<{ content: unknown }>)[0]?.content).toBe('You are Claude Code.\n\nBe brief.');
+      const none = convertToOpenAIChatRequest({ ...base, system: [{ type: 'text', text: 'Be brief.' }], messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] }, 'm', { cacheControl: true });
+      expect(none['messages']).toEqual([
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ]);
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatRequest, ImagePart, TextPart, ToolChoice, ToolResultPart } from '../../../types/chat.js';
+import type { CacheControl, ChatMessage, ChatRequest, ImagePart, TextPart, ToolChoice, ToolResultPart } from '../../../types/chat.js';
 
 /** Options of {@link convertToOpenAIChatRequest}. */
 export interface OpenAIChatRequestOptions {
@@ -8,6 +8,12 @@ export interface OpenAIChatRequestOptions {
    * vLLM, Ollama) only know `max_tokens`.
    */
   readonly maxTokensField?: 'max_completion_tokens' | 'max_tokens';
+  /**
+   * Keep an Anthropic client's prompt-cache breakpoints as `cache_control` on content parts (the
+   * system prompt, user text and images, tool results, assistant text then go as part arrays).
+   * OpenRouter forwards them to Anthropic and Gemini models; OpenAI itself caches on its own.
+   */
+  readonly cacheControl?: boolean;
 }
 
 /** An OpenAI chat-completions message, as sent. */
@@ -31,10 +37,13 @@ export function convertToOpenAIChatRequest(
   options: OpenAIChatRequestOptions = {},
 ): Record<string, unknown> {
   const messages: OpenAIChatMessage[] = [];
-  if (req.system.length > 0) messages.push({ role: 'system', content: joinText(req.system, '\n\n') });
+  const cache = options.cacheControl === true;
+  if (req.system.length > 0) {
+    messages.push({ role: 'system', content: cache && req.system.some(hasCache) ? req.system.map(textPart) : joinText(req.system, '\n\n') });
+  }
   for (const message of req.messages) {
-    if (message.role === 'user') pushUserMessage(messages, message);
-    else pushAssistantMessage(messages, message);
+    if (message.role === 'user') pushUserMessage(messages, message, cache);
+    else pushAssistantMessage(messages, message, cache);
   }
 
   const body: Record<string, unknown> = { model, messages };
@@ -64,13 +73,13 @@ export function convertToOpenAIChatRequest(
   return body;
 }
 
-function pushUserMessage(out: OpenAIChatMessage[], message: ChatMessage): void {
+function pushUserMessage(out: OpenAIChatMessage[], message: ChatMessage, cache: boolean): void {
   const rest: Array<TextPart | ImagePart> = [];
   const toolImages: ImagePart[] = [];
   for (const part of message.content) {
     switch (part.type) {
       case 'tool_result':
-        out.push(toolMessage(part));
+        out.push(toolMessage(part, cache));
         for (const inner of part.content) if (inner.type === 'image') toolImages.push(inner);
         break;
       case 'text':
@@ -84,36 +93,62 @@ function pushUserMessage(out: OpenAIChatMessage[], message: ChatMessage): void {
   }
   const content = [...toolImages, ...rest];
   if (content.length === 0) return;
-  out.push({ role: 'user', content: userContent(content) });
+  out.push({ role: 'user', content: userContent(content, cache && content.some(hasCache)) });
 }
 
-function toolMessage(part: ToolResultPart): OpenAIChatMessage {
+function toolMessage(part: ToolResultPart, cache: boolean): OpenAIChatMessage {
   const texts = part.content.filter((c): c is TextPart => c.type === 'text');
+  if (cache && (part.cacheControl !== undefined || texts.some(hasCache))) {
+    // The result's own breakpoint marks its end: it goes on the last text part.
+    const content = texts.map((t, i) => textPart(i === texts.length - 1 && t.cacheControl === undefined && part.cacheControl !== undefined ? { ...t, cacheControl: part.cacheControl } : t));
+    if (content.length > 0) return { role: 'tool', tool_call_id: part.toolCallId, content };
+  }
   return { role: 'tool', tool_call_id: part.toolCallId, content: joinText(texts, '\n') };
 }
 
-function userContent(parts: ReadonlyArray<TextPart | ImagePart>): string | Array<Record<string, unknown>> {
-  if (parts.every((p) => p.type === 'text')) {
+function userContent(parts: ReadonlyArray<TextPart | ImagePart>, cache: boolean): string | Array<Record<string, unknown>> {
+  if (!cache && parts.every((p) => p.type === 'text')) {
     if (parts.length === 1) return (parts[0] as TextPart).text;
   }
   return parts.map((part) =>
     part.type === 'text'
-      ? { type: 'text', text: part.text }
-      : {
-          type: 'image_url',
-          image_url: {
-            url: part.source.kind === 'url' ? part.source.url : `data:${part.source.mediaType};base64,${part.source.data}`,
-            ...(part.detail === undefined ? {} : { detail: part.detail }),
+      ? textPart(part)
+      : withCacheControl(
+          {
+            type: 'image_url',
+            image_url: {
+              url: part.source.kind === 'url' ? part.source.url : `data:${part.source.mediaType};base64,${part.source.data}`,
+              ...(part.detail === undefined ? {} : { detail: part.detail }),
+            },
           },
-        },
+          part,
+        ),
   );
 }
 
-function pushAssistantMessage(out: OpenAIChatMessage[], message: ChatMessage): void {
+function hasCache(part: { readonly cacheControl?: CacheControl }): boolean {
+  return part.cacheControl !== undefined;
+}
+
+function textPart(part: TextPart): Record<string, unknown> {
+  return withCacheControl({ type: 'text', text: part.text }, part);
+}
+
+function withCacheControl(block: Record<string, unknown>, part: { readonly cacheControl?: CacheControl }): Record<string, unknown> {
+  const cc = part.cacheControl;
+  if (cc !== undefined) block['cache_control'] = cc.ttl === undefined ? { type: cc.type } : { type: cc.type, ttl: cc.ttl };
+  return block;
+}
+
+function pushAssistantMessage(out: OpenAIChatMessage[], message: ChatMessage, cache: boolean): void {
   let text = '';
+  const texts: TextPart[] = [];
   const toolCalls: Array<Record<string, unknown>> = [];
   for (const part of message.content) {
-    if (part.type === 'text') text += part.text;
+    if (part.type === 'text') {
+      text += part.text;
+      texts.push(part);
+    }
     else if (part.type === 'tool_call') {
       toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
     }
@@ -121,7 +156,7 @@ function pushAssistantMessage(out: OpenAIChatMessage[], message: ChatMessage): v
   if (text === '' && toolCalls.length === 0) return;
   out.push({
     role: 'assistant',
-    content: text === '' ? null : text,
+    content: text === '' ? null : cache && texts.some(hasCache) ? texts.map(textPart) : text,
     ...(toolCalls.length === 0 ? {} : { tool_calls: toolCalls }),
   });
 }
