@@ -208,7 +208,11 @@ async function run<T extends object>(deps: DispatchDeps, input: DispatchInput, a
   throw lastError ?? new GatewayError('routing_model_unavailable', 'No target could take this request');
 }
 
-function requestFor(request: ChatRequest, target: DispatchTarget): ChatRequest {
+/**
+ * The request as `target` is called with it: the reasoning setting the router chose for it, and an
+ * Anthropic client's own thinking settings only where they were meant to go.
+ */
+export function requestFor(request: ChatRequest, target: DispatchTarget): ChatRequest {
   if (target.reasoning === undefined) {
     // A named model: the client's settings go as given, unless they were an Anthropic client's
     // reasoning, translated for a model of another provider that takes none.

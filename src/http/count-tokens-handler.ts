@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toRoutingText } from '../core/request/routing-text.js';
+import { requestFor } from '../engine/dispatch.js';
 import type { RequestPlan } from '../engine/plan-request.js';
 import { isGatewayError } from '../errors/gateway-error.js';
 import { parseAnthropicCountTokensRequest } from '../request/parse-anthropic-messages-request.js';
@@ -10,8 +11,9 @@ import { sendJson } from './send.js';
 /**
  * `POST /v1/messages/count_tokens` (Anthropic's token counting, which Claude Code calls every turn
  * to decide when to compact its context). The model is resolved as for `/v1/messages` (`auto`
- * routes); when it lands on Anthropic with a credential, Anthropic's own count is returned
- * (`x-heimdall-token-count: exact`); otherwise, or when that call fails, the gateway's estimate of
+ * routes); when it lands on Anthropic with a credential (not on its OAuth cooldown), Anthropic's own
+ * count of the request as that model would get it is returned (`x-heimdall-token-count: exact`);
+ * otherwise, or when that call fails, the gateway's estimate of
  * everything the provider would read: system, turns, tool definitions, ~1,000 tokens an image
  * (`estimate`). Never a made-up zero: a client trusts the number it gets.
  */
@@ -38,10 +40,12 @@ export async function handleCountTokens(services: GatewayServices, req: Incoming
     headers['x-heimdall-decision-ms'] = plan.decisionMs.toFixed(3);
   }
   let exact: number | undefined;
-  const registry = services.dispatchDeps().registry;
+  const deps = services.dispatchDeps();
   const credential = target === undefined ? undefined : creds.credentialFor(target.provider);
-  const adapter = target !== undefined && credential !== undefined && registry.has(target.provider) ? registry.get(target.provider) : undefined;
-  if (target !== undefined && credential !== undefined && adapter?.countTokens !== undefined) {
+  const adapter = target !== undefined && credential !== undefined && deps.registry.has(target.provider) ? deps.registry.get(target.provider) : undefined;
+  // A client's Anthropic OAuth token on its rate-limit cooldown is not spent on counting either.
+  const coolingDown = credential !== undefined && credential.fromClient && credential.credential.kind === 'oauth' && deps.cooldowns.remainingMs(credential.credential.token) > 0;
+  if (target !== undefined && credential !== undefined && adapter?.countTokens !== undefined && !coolingDown) {
     const abort = new AbortController();
     const onClose = (): void => {
       if (!res.writableFinished) abort.abort();
@@ -50,7 +54,7 @@ export async function handleCountTokens(services: GatewayServices, req: Incoming
     const started = performance.now();
     try {
       const beta = req.headers['anthropic-beta'];
-      exact = await adapter.countTokens(request, {
+      exact = await adapter.countTokens(requestFor(request, target), {
         model: target.providerModel,
         credential: credential.credential,
         signal: abort.signal,

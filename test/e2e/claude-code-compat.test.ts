@@ -19,6 +19,9 @@ const TOOL = { name: 'get_weather', description: 'Weather for a city', input_sch
 beforeAll(async () => {
   openaiUp = await startFakeUpstream((req, res) => res.json(200, openaiCompletion((req.body as { model: string }).model, 'ok')));
   anthropicUp = await startFakeUpstream((req, res) => {
+    if (req.url === '/v1/messages' && (req.headers['authorization'] ?? '').includes('sk-ant-oat01-limited')) {
+      return res.json(429, { type: 'error', error: { type: 'rate_limit_error', message: 'rate limited' } }, { 'retry-after': '1' });
+    }
     if (req.url === '/v1/messages') return res.json(200, anthropicMessage((req.body as { model: string }).model, 'Bonjour'));
     if (!req.url.startsWith('/v1/messages/count_tokens')) return res.json(404, { type: 'error', error: { type: 'not_found_error', message: req.url } });
     return res.json(anthropicCount.status, anthropicCount.body);
@@ -103,6 +106,23 @@ describe('POST /v1/messages/count_tokens', () => {
     anthropicCount = { status: 200, body: { input_tokens: -1 } };
     const bad = await post(body);
     expect(bad.headers.get('x-heimdall-token-count')).toBe('estimate');
+  });
+
+  it("does not spend a client's Anthropic OAuth token on counting while it is on its rate-limit cooldown", async () => {
+    const oauth = { authorization: 'Bearer sk-ant-oat01-limited-token', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' };
+    const body = JSON.stringify({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }] });
+    const counted = await fetch(`${gw.url}/v1/messages/count_tokens`, { method: 'POST', headers: oauth, body });
+    expect(counted.headers.get('x-heimdall-token-count')).toBe('exact');
+    expect(anthropicUp.requests.at(-1)?.headers['authorization']).toBe('Bearer sk-ant-oat01-limited-token');
+    // A 429 on /v1/messages puts the token on its cooldown ...
+    const limited = await fetch(`${gw.url}/v1/messages`, { method: 'POST', headers: oauth, body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }) });
+    expect(limited.status).toBe(429);
+    // ... and counting no longer calls Anthropic with it.
+    const calls = anthropicUp.requests.length;
+    const estimated = await fetch(`${gw.url}/v1/messages/count_tokens`, { method: 'POST', headers: oauth, body });
+    expect(estimated.status).toBe(200);
+    expect(estimated.headers.get('x-heimdall-token-count')).toBe('estimate');
+    expect(anthropicUp.requests.length).toBe(calls);
   });
 
   it('still reports the size of a prompt no model can take', async () => {

@@ -8,8 +8,7 @@ export const ANTHROPIC_MIN_THINKING_BUDGET = 1024;
  * The reasoning setting a candidate is called with. A model that does not reason gets nothing, even
  * when the client asked (it did not choose that model). A client that set its own keeps it; otherwise
  * the bucket default is mapped to what the model takes: an effort, or a token budget clamped to the
- * model's range and kept below `max_tokens` (Anthropic rejects a budget >= max_tokens). A model
- * that does not reason gets nothing.
+ * model's range and kept below `max_tokens` (Anthropic rejects a budget >= max_tokens).
  */
 export function mapReasoning(
   client: ReasoningRequest | undefined,
