@@ -11,9 +11,9 @@ import { sendJson } from './send.js';
 /**
  * `POST /v1/messages/count_tokens` (Anthropic's token counting, which Claude Code calls every turn
  * to decide when to compact its context). The model is resolved as for `/v1/messages` (`auto`
- * routes); when it lands on Anthropic with a credential (not on its OAuth cooldown), Anthropic's own
- * count of the request as that model would get it is returned (`x-heimdall-token-count: exact`);
- * otherwise, or when that call fails, the gateway's estimate of
+ * routes); when it lands on Anthropic or Gemini with a credential (not on an Anthropic OAuth
+ * cooldown), the provider's own count of the request as that model would get it is returned
+ * (`x-heimdall-token-count: exact`); otherwise, or when that call fails, the gateway's estimate of
  * everything the provider would read: system, turns, tool definitions, ~1,000 tokens an image
  * (`estimate`). Never a made-up zero: a client trusts the number it gets.
  */

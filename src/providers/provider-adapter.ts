@@ -40,7 +40,8 @@ export interface ProviderAdapter {
   doStream(req: ChatRequest, options: ProviderCallOptions): Promise<AsyncIterable<StreamPart>>;
   /**
    * The provider's own count of the input tokens `req` would cost on `options.model`, for providers
-   * with a counting endpoint (Anthropic's `/v1/messages/count_tokens`). Failures as for `doGenerate`.
+   * with a counting endpoint (Anthropic's `/v1/messages/count_tokens`, Gemini's `:countTokens`).
+   * Failures as for `doGenerate`.
    */
   countTokens?(req: ChatRequest, options: ProviderCallOptions): Promise<number>;
 }

@@ -9,6 +9,7 @@ import { startTestGateway, type TestGateway, TINY_OPENAI_MODELS } from './helper
 /** What Claude Code sends an Anthropic-compatible gateway: token counts every turn, and settings only Anthropic knows. */
 let openaiUp: FakeUpstream;
 let anthropicUp: FakeUpstream;
+let geminiUp: FakeUpstream;
 let gw: TestGateway;
 let client: Anthropic;
 /** What the fake Anthropic answers to count_tokens next: a count, or an error status. */
@@ -26,11 +27,16 @@ beforeAll(async () => {
     if (!req.url.startsWith('/v1/messages/count_tokens')) return res.json(404, { type: 'error', error: { type: 'not_found_error', message: req.url } });
     return res.json(anthropicCount.status, anthropicCount.body);
   });
+  geminiUp = await startFakeUpstream((req, res) => {
+    if (req.url.endsWith(':countTokens')) return res.json(200, { totalTokens: 777, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 777 }] });
+    return res.json(404, { error: { code: 404, message: req.url, status: 'NOT_FOUND' } });
+  });
   gw = await startTestGateway({
     models: TINY_OPENAI_MODELS,
     providers: {
       openai: { api_key: 'sk-proj-configured-openai', base_url: `${openaiUp.url}/v1` },
       anthropic: { api_key: 'sk-ant-api03-configured', base_url: anthropicUp.url },
+      gemini: { api_key: 'AIzaConfiguredGeminiKey000000000000000', base_url: geminiUp.url },
     },
   });
   client = new Anthropic({ baseURL: gw.url, apiKey: 'client-placeholder', maxRetries: 0 });
@@ -39,6 +45,7 @@ afterAll(async () => {
   await gw.close();
   await openaiUp.close();
   await anthropicUp.close();
+  await geminiUp.close();
 });
 beforeEach(() => {
   anthropicCount = { status: 200, body: { input_tokens: 1234 } };
@@ -72,6 +79,24 @@ describe('POST /v1/messages/count_tokens', () => {
     expect(raw.headers.get('x-heimdall-provider')).toBe('anthropic');
     expect(raw.headers.get('x-heimdall-model')).toBe('claude-haiku-4-5');
     expect(raw.headers.get('request-id')).toBe(raw.headers.get('x-request-id'));
+  });
+
+  it("returns Gemini's own count for a Gemini model, from the whole generateContent request", async () => {
+    const res = await post({ model: 'gemini-2.5-flash', system: 'Be brief.', tools: [TOOL], messages: [{ role: 'user', content: 'Weather in Paris?' }] });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-heimdall-token-count')).toBe('exact');
+    expect(await res.json()).toEqual({ input_tokens: 777 });
+    const sent = geminiUp.requests.at(-1);
+    expect(sent?.url).toBe('/v1beta/models/gemini-2.5-flash:countTokens');
+    expect(sent?.headers['x-goog-api-key']).toBe('AIzaConfiguredGeminiKey000000000000000');
+    expect(sent?.body).toMatchObject({
+      generateContentRequest: {
+        model: 'models/gemini-2.5-flash',
+        systemInstruction: { parts: [{ text: 'Be brief.' }] },
+        contents: [{ role: 'user', parts: [{ text: 'Weather in Paris?' }] }],
+        tools: [{ functionDeclarations: [{ name: 'get_weather' }] }],
+      },
+    });
   });
 
   it("estimates, without calling anyone, for a provider that has no counting endpoint; never zero", async () => {

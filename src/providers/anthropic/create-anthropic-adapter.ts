@@ -1,8 +1,8 @@
-import { GatewayError } from '../../errors/gateway-error.js';
 import type { ChatRequest, ChatResponse } from '../../types/chat.js';
 import type { StreamPart } from '../../types/stream-part.js';
 import type { ProviderAdapter, ProviderCallOptions } from '../provider-adapter.js';
 import { postUpstream } from '../shared/post-upstream.js';
+import { readTokenCount } from '../shared/read-token-count.js';
 import type { HttpClient, HttpResponse } from '../shared/http-client.js';
 import { decodeSse } from '../shared/sse-decoder.js';
 import { anthropicStreamToParts } from './anthropic-stream-to-parts.js';
@@ -103,12 +103,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
         ...(call.signal === undefined ? {} : { signal: call.signal }),
         nowMs: now,
       });
-      const answer = await res.json();
-      const tokens = typeof answer === 'object' && answer !== null ? (answer as { input_tokens?: unknown }).input_tokens : undefined;
-      if (typeof tokens !== 'number' || !Number.isInteger(tokens) || tokens < 0) {
-        throw new GatewayError('provider_bad_response', 'Anthropic answered count_tokens without a valid input_tokens', { provider: 'anthropic', model: call.model });
-      }
-      return tokens;
+      return readTokenCount(await res.json(), 'input_tokens', 'anthropic', call.model);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { ChatRequest, ChatResponse } from '../../types/chat.js';
 import type { StreamPart } from '../../types/stream-part.js';
 import type { ProviderAdapter, ProviderCallOptions } from '../provider-adapter.js';
 import { postUpstream } from '../shared/post-upstream.js';
+import { readTokenCount } from '../shared/read-token-count.js';
 import type { HttpClient, HttpResponse } from '../shared/http-client.js';
 import { decodeSse } from '../shared/sse-decoder.js';
 import { convertToGeminiRequest } from './convert-to-gemini-request.js';
@@ -24,7 +25,7 @@ export interface GeminiAdapterOptions {
 
 /**
  * The Gemini API adapter: `POST {baseUrl}/{v}/models/{model}:generateContent` and
- * `:streamGenerateContent?alt=sse`. An `api_key` credential goes in `x-goog-api-key` (never in the
+ * `:streamGenerateContent?alt=sse`, and `:countTokens` for token counts. An `api_key` credential goes in `x-goog-api-key` (never in the
  * URL, so it cannot leak into access logs); an `oauth` one as `Authorization: Bearer`.
  */
 export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdapter {
@@ -33,11 +34,12 @@ export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdap
   const now = options.nowMs ?? Date.now;
   const generateId = options.generateId ?? ((): string => `gemini-${randomUUID()}`);
 
-  function urlFor(model: string, stream: boolean): string {
-    // Callers may pass `models/x` (as Google's own APIs name models); the prefix is not doubled.
-    const name = model.startsWith('models/') ? model.slice('models/'.length) : model;
-    const path = `${baseUrl}/${apiVersion}/models/${encodeURIComponent(name)}`;
-    return stream ? `${path}:streamGenerateContent?alt=sse` : `${path}:generateContent`;
+  // Callers may pass `models/x` (as Google's own APIs name models); the prefix is not doubled.
+  const nameOf = (model: string): string => (model.startsWith('models/') ? model.slice('models/'.length) : model);
+
+  function urlFor(model: string, method: 'generate' | 'stream' | 'count'): string {
+    const path = `${baseUrl}/${apiVersion}/models/${encodeURIComponent(nameOf(model))}`;
+    return method === 'stream' ? `${path}:streamGenerateContent?alt=sse` : method === 'count' ? `${path}:countTokens` : `${path}:generateContent`;
   }
 
   function headersFor(call: ProviderCallOptions, stream: boolean): Record<string, string> {
@@ -58,7 +60,7 @@ export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdap
 
   function send(req: ChatRequest, call: ProviderCallOptions, stream: boolean): Promise<HttpResponse> {
     return postUpstream(options.httpClient, {
-      url: urlFor(call.model, stream),
+      url: urlFor(call.model, stream ? 'stream' : 'generate'),
       headers: headersFor(call, stream),
       body: JSON.stringify(convertToGeminiRequest(req, call.model)),
       provider: 'gemini',
@@ -83,6 +85,20 @@ export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdap
         fallbackId: generateId(),
         secrets: [call.credential.token],
       });
+    },
+    async countTokens(req: ChatRequest, call: ProviderCallOptions): Promise<number> {
+      // The whole generateContent request (system instruction and tools included), as Gemini counts it.
+      const res = await postUpstream(options.httpClient, {
+        url: urlFor(call.model, 'count'),
+        headers: headersFor(call, false),
+        body: JSON.stringify({ generateContentRequest: { model: `models/${nameOf(call.model)}`, ...convertToGeminiRequest(req, call.model) } }),
+        provider: 'gemini',
+        model: call.model,
+        secrets: [call.credential.token],
+        ...(call.signal === undefined ? {} : { signal: call.signal }),
+        nowMs: now,
+      });
+      return readTokenCount(await res.json(), 'totalTokens', 'gemini', call.model);
     },
   };
 }
