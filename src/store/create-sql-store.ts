@@ -51,9 +51,9 @@ function decisionStore(db: SqlDriver): DecisionStore {
     async insert(records) {
       for (let i = 0; i < records.length; i += INSERT_CHUNK) {
         const chunk = records.slice(i, i + INSERT_CHUNK);
-        const row = `(${DECISION_COLUMNS.map(() => '?').join(', ')})`;
-        const sql = `INSERT INTO decisions (${DECISION_COLUMNS.join(', ')}) VALUES ${chunk.map(() => row).join(', ')} ON CONFLICT (request_id) DO NOTHING`;
-        await db.run(sql, chunk.flatMap(decisionParams));
+        const params: SqlValue[] = [];
+        for (const record of chunk) pushDecisionParams(params, record);
+        await db.run(insertSql(chunk.length), params);
       }
     },
     async get(requestId) {
@@ -112,14 +112,33 @@ function decisionStore(db: SqlDriver): DecisionStore {
   };
 }
 
+const ROW_PLACEHOLDERS = `(${DECISION_COLUMNS.map(() => '?').join(', ')})`;
+const insertStatements = new Map<number, string>();
+
+/** The multi-row INSERT for `rows` rows, built once per size (at most {@link INSERT_CHUNK} of them). */
+function insertSql(rows: number): string {
+  let sql = insertStatements.get(rows);
+  if (sql === undefined) {
+    sql = `INSERT INTO decisions (${DECISION_COLUMNS.join(', ')}) VALUES ${new Array<string>(rows).fill(ROW_PLACEHOLDERS).join(', ')} ON CONFLICT (request_id) DO NOTHING`;
+    insertStatements.set(rows, sql);
+  }
+  return sql;
+}
+
 /** One record's values in {@link DECISION_COLUMNS} order (exported for the decision-record bench). */
 export function decisionParams(r: DecisionRecord): SqlValue[] {
-  return [
+  const out: SqlValue[] = [];
+  pushDecisionParams(out, r);
+  return out;
+}
+
+function pushDecisionParams(out: SqlValue[], r: DecisionRecord): void {
+  out.push(
     r.requestId, r.createdAt, r.artifactVersion ?? null, r.routed ? 1 : 0, r.requestedModel, r.bucket ?? null, r.modelName ?? null,
     r.modelId ?? null, r.provider ?? null, r.client ?? null, r.sessionId ?? null, json(r.features), r.embedding ?? null, json(r.decision),
     JSON.stringify(r.fallbacks), r.latencyMs, r.decisionMs ?? null, r.inputTokens ?? null, r.outputTokens ?? null, r.costUsd ?? null,
     r.status, r.errorCode ?? null, r.promptHash ?? null, r.prompt ?? null,
-  ];
+  );
 }
 
 function json(value: unknown): string | null {
