@@ -9,8 +9,9 @@
  *   heimdall  `heimdall serve` (one worker, compiled JS; CPU and RSS read from the worker) routing `model: "auto"`, every prompt distinct (no cache hits)
  *   portkey   the Portkey gateway (`@portkey-ai/gateway`) forwarding to the same upstream
  * Each target runs in its own process; latencies are per response, high-resolution. Each fixed-rate
- * run also prints (stderr) the target's CPU time per request, main thread and other threads, read
- * from /proc (with --gc-stats, also what heimdall's young generation promoted). The last line of
+ * run also prints (stderr) the target's CPU time per request, main thread and other threads, and
+ * the time its main thread waited, runnable, for a CPU, read from /proc (with --gc-stats, also what
+ * heimdall's young generation promoted). The last line of
  * stdout is the JSON summary; with --repeat N, each repetition's summary comes first, one line each,
  * and the last line holds their field-wise medians (errors summed).
  */
@@ -124,6 +125,20 @@ function cpuMs(pid: number | undefined, tid?: number): number {
   }
 }
 
+/**
+ * Time (ms) a process's main thread has spent runnable but waiting for a CPU (the second field of
+ * `/proc/<pid>/task/<pid>/schedstat`, in ns); NaN when unknown. On a machine whose cores are shared
+ * with the load generator and the upstream, this is part of the latency a target adds.
+ */
+function mainThreadWaitMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
 /** CPU ms used so far by each thread of a process (the main thread's id is the pid). */
 function threadCpuMs(pid: number | undefined): Map<number, number> {
   const out = new Map<number, number>();
@@ -143,15 +158,18 @@ function threadCpuMs(pid: number | undefined): Map<number, number> {
  */
 async function withCpu(target: Target, label: string, fn: () => Promise<RunResult>): Promise<RunResult> {
   const before = threadCpuMs(target.pid);
+  const waitBefore = mainThreadWaitMs(target.pid);
   const gcFrom = target.gcLines?.length ?? 0;
   const r = await fn();
   const after = threadCpuMs(target.pid);
+  const waited = mainThreadWaitMs(target.pid) - waitBefore;
   if (target.gcLines !== undefined) log(`${target.name} ${label}: ${youngGenerationStats(target.gcLines.slice(gcFrom))}`);
   let all = 0;
   for (const [tid, ms] of after) all += ms - (before.get(tid) ?? 0);
   const main = (after.get(target.pid ?? -1) ?? NaN) - (before.get(target.pid ?? -1) ?? NaN);
   const us = (ms: number): string => ((ms / r.samples) * 1000).toFixed(0);
-  if (Number.isFinite(all) && r.samples > 0) log(`${target.name} ${label}: CPU ${us(all)} us per request (main thread ${us(main)}, other threads ${us(all - main)}; ${(all / 1000).toFixed(2)} s over ${r.samples} requests)`);
+  const wait = Number.isFinite(waited) ? `; main thread waited ${us(waited)} us for a CPU` : '';
+  if (Number.isFinite(all) && r.samples > 0) log(`${target.name} ${label}: CPU ${us(all)} us per request (main thread ${us(main)}, other threads ${us(all - main)}${wait}; ${(all / 1000).toFixed(2)} s over ${r.samples} requests)`);
   return r;
 }
 
