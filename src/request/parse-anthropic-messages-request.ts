@@ -82,8 +82,9 @@ type Turn = { role: 'user' | 'assistant'; content: ContentPart[] };
  * thinking part carrying `redactedData`; an assistant turn with no content is dropped; server
  * tools, documents and search results are refused with a clear error; `disable_parallel_tool_use`
  * maps to `parallelToolCalls: false`; `tool_choice: any` maps to `required`. Adaptive thinking,
- * `output_config.effort` and `context_management` (which Claude Code sends) are kept in `anthropic`
- * for Anthropic models, and read into `reasoning` for the others (see {@link AnthropicExtras}).
+ * `output_config.effort`, `context_management` and a request-level `cache_control` (which Claude
+ * Code sends) are kept in `anthropic` for Anthropic models; the first two are also read into
+ * `reasoning` for the others (see {@link AnthropicExtras}).
  *
  * @throws GatewayError `caller_invalid_request`, naming the offending field in `param`. Never anything else.
  */
@@ -92,10 +93,11 @@ export function parseAnthropicMessagesRequest(body: unknown, limits?: Partial<Re
 }
 
 /**
- * Parses an Anthropic `/v1/messages/count_tokens` body: the same prompt fields as a messages request
- * (`model`, `messages`, `system`, `tools`, `tool_choice`, `thinking`), read by the same rules, and
- * no output settings (`max_tokens`, `stream`, sampling), which Anthropic refuses there too. The
- * result has no `maxOutputTokens`.
+ * Parses an Anthropic `/v1/messages/count_tokens` body: the prompt fields of a messages request
+ * (`model`, `messages`, `system`, `tools`, `tool_choice`, `thinking`, `output_config`,
+ * `context_management`, `cache_control`), read by the same rules, and no output settings
+ * (`max_tokens`, `stream`, sampling), which Anthropic refuses there too. The result has no
+ * `maxOutputTokens`.
  *
  * @throws GatewayError `caller_invalid_request`, naming the offending field in `param`.
  */

@@ -63,7 +63,8 @@ interface AnthropicMessage {
  * - With thinking on, `temperature` and `top_k` are not sent and `top_p` is raised to 0.95
  *   (Anthropic rejects other values alongside thinking).
  * - Thinking parts without a signature, or with another provider's signature, are dropped.
- * - `cache_control` breakpoints go back on the blocks (system, messages, tools) they came on.
+ * - `cache_control` breakpoints go back on the blocks (system, messages, tools) they came on, and a
+ *   request-level one at the top.
  * - `responseFormat`, `seed`, penalties, `logitBias` and `metadata` have no Messages API equivalent and are
  *   not sent.
  *
