@@ -6,8 +6,11 @@ import { parseOpenAIChatResponse, parseWithSchema, readCommonShape } from './par
 const ctx = { provider: 'openai', model: 'gpt-4o-mini' };
 
 // Values that sit right at the schema's edges: each field gets the right type, null, a missing
-// key, or a wrong type.
-const junk = fc.oneof(fc.constant(null), fc.integer({ min: -3, max: 3 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ maxLength: 4 }), fc.boolean(), fc.constant([]), fc.constant({}));
+// key, or a wrong type. No -0: the second check below compares against a JSON round trip, which
+// turns -0 into 0 (a provider's JSON text can carry -0, and both readers keep it), so -0 made that
+// check fail about once in seven runs.
+const double = fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Object.is(x, -0));
+const junk = fc.oneof(fc.constant(null), fc.integer({ min: -3, max: 3 }), double, fc.string({ maxLength: 4 }), fc.boolean(), fc.constant([]), fc.constant({}));
 const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | unknown> => fc.oneof({ weight: 4, arbitrary: arb }, { weight: 1, arbitrary: junk });
 const field = <T>(arb: fc.Arbitrary<T>) => fc.option(maybe(arb), { nil: undefined });
 const count = fc.oneof(fc.nat({ max: 10_000 }), fc.integer({ min: -5, max: -1 }));
