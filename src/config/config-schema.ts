@@ -249,6 +249,8 @@ export function createConfigSchema(env: ConfigEnv = {}) {
           idle: durationMs(60_000),
           embedding: durationMs(200),
           feature: durationMs(15),
+          /** A provider's token count (`/v1/messages/count_tokens`); past it the gateway answers with its estimate. */
+          count_tokens: durationMs(5_000),
         })
         .prefault({}),
       fallbacks: z.strictObject({ enabled: z.boolean().default(true), max_attempts: positiveInt.default(3) }).prefault({}),

@@ -58,7 +58,7 @@ describe('loadConfig defaults', () => {
     expect(config.providers.openrouter.base_url).toBe('https://openrouter.ai/api/v1');
     expect(config.cache).toEqual({ decisions: { enabled: true, max_entries: 10_000, ttl: 600_000, admission: 'repeat' }, embeddings: { max_entries: 10_000 } });
     expect(config.embedding).toEqual({ kind: 'local' });
-    expect(config.timeouts).toEqual({ connect: 5_000, headers: 60_000, idle: 60_000, embedding: 200, feature: 15 });
+    expect(config.timeouts).toEqual({ connect: 5_000, headers: 60_000, idle: 60_000, embedding: 200, feature: 15, count_tokens: 5_000 });
     expect(config.fallbacks).toEqual({ enabled: true, max_attempts: 3 });
     expect(config.retry).toEqual({ max_retries: 1, base_delay: 250, max_delay: 8_000, max_retry_after: 20_000 });
     expect(config.auth).toEqual({ adapters: [...CREDENTIAL_KINDS], gateway_keys: [], anthropic_oauth_cooldown: 240_000 });
@@ -116,8 +116,8 @@ describe('validation errors', () => {
   });
 
   it('parses durations in every accepted form', () => {
-    const config = loadConfig({ env: {}, overrides: { timeouts: { connect: '2s', headers: '1m', idle: 1500, embedding: '150ms', feature: '1h' } } });
-    expect(config.timeouts).toEqual({ connect: 2_000, headers: 60_000, idle: 1_500, embedding: 150, feature: 3_600_000 });
+    const config = loadConfig({ env: {}, overrides: { timeouts: { connect: '2s', headers: '1m', idle: 1500, embedding: '150ms', feature: '1h', count_tokens: '2s' } } });
+    expect(config.timeouts).toEqual({ connect: 2_000, headers: 60_000, idle: 1_500, embedding: 150, feature: 3_600_000, count_tokens: 2_000 });
   });
 
   it('checks cross-field rules', () => {

@@ -13,7 +13,8 @@ import { sendJson } from './send.js';
  * to decide when to compact its context). The model is resolved as for `/v1/messages` (`auto`
  * routes); when it lands on Anthropic or Gemini with a credential (not on an Anthropic OAuth
  * cooldown), the provider's own count of the request as that model would get it is returned
- * (`x-heimdall-token-count: exact`); otherwise, or when that call fails, the gateway's estimate of
+ * (`x-heimdall-token-count: exact`); otherwise, or when that call fails or takes longer than
+ * `timeouts.count_tokens`, the gateway's estimate of
  * everything the provider would read: system, turns, tool definitions, ~1,000 tokens an image
  * (`estimate`). Never a made-up zero: a client trusts the number it gets.
  */
@@ -57,7 +58,8 @@ export async function handleCountTokens(services: GatewayServices, req: Incoming
       exact = await adapter.countTokens(requestFor(request, target), {
         model: target.providerModel,
         credential: credential.credential,
-        signal: abort.signal,
+        // A client asks before every turn: a slow count must not hold the turn for the providers' minute-long timeouts.
+        signal: AbortSignal.any([abort.signal, AbortSignal.timeout(services.config().timeouts.count_tokens)]),
         headers: { 'x-request-id': ctx.requestId, ...(typeof beta === 'string' ? { 'anthropic-beta': beta } : {}) },
       });
     } catch (err) {

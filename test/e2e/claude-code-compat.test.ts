@@ -25,6 +25,8 @@ beforeAll(async () => {
     }
     if (req.url === '/v1/messages') return res.json(200, anthropicMessage((req.body as { model: string }).model, 'Bonjour'));
     if (!req.url.startsWith('/v1/messages/count_tokens')) return res.json(404, { type: 'error', error: { type: 'not_found_error', message: req.url } });
+    // Never answered: the gateway's count timeout has to end the wait.
+    if (anthropicCount.status === 0) return new Promise<void>(() => undefined);
     return res.json(anthropicCount.status, anthropicCount.body);
   });
   geminiUp = await startFakeUpstream((req, res) => {
@@ -38,6 +40,7 @@ beforeAll(async () => {
       anthropic: { api_key: 'sk-ant-api03-configured', base_url: anthropicUp.url },
       gemini: { api_key: 'AIzaConfiguredGeminiKey000000000000000', base_url: geminiUp.url },
     },
+    timeouts: { count_tokens: '300ms' },
   });
   client = new Anthropic({ baseURL: gw.url, apiKey: 'client-placeholder', maxRetries: 0 });
 });
@@ -131,6 +134,12 @@ describe('POST /v1/messages/count_tokens', () => {
     anthropicCount = { status: 200, body: { input_tokens: -1 } };
     const bad = await post(body);
     expect(bad.headers.get('x-heimdall-token-count')).toBe('estimate');
+    // Nor is one that does not come within timeouts.count_tokens (300 ms here).
+    anthropicCount = { status: 0, body: null };
+    const slow = await post(body);
+    expect(slow.status).toBe(200);
+    expect(slow.headers.get('x-heimdall-token-count')).toBe('estimate');
+    expect(gw.logs.some((l) => l['msg'] === 'count_tokens: the provider could not count; answering with the estimate' && l['code'] === 'provider_timeout')).toBe(true);
   });
 
   it("does not spend a client's Anthropic OAuth token on counting while it is on its rate-limit cooldown", async () => {
