@@ -9,7 +9,8 @@ export type ApiFormat = 'openai' | 'anthropic';
 
 /**
  * Anthropic prompt caching: the prompt up to and including this block is cached (`cache_control`).
- * Sent to Anthropic models as given; other providers cache on their own and never see it.
+ * Sent as given to Anthropic models, and through OpenRouter to its Anthropic and Gemini models;
+ * other providers cache on their own and never see it.
  */
 export interface CacheControl {
   readonly type: 'ephemeral';
