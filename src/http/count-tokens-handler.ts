@@ -71,6 +71,8 @@ export async function handleCountTokens(services: GatewayServices, req: Incoming
       res.off('close', onClose);
     }
   }
-  headers['x-heimdall-token-count'] = exact === undefined ? 'estimate' : 'exact';
+  const source = exact === undefined ? 'estimate' : 'exact';
+  services.metrics?.tokenCount(source);
+  headers['x-heimdall-token-count'] = source;
   sendJson(res, 200, { input_tokens: exact ?? toRoutingText(request).promptTokens }, headers);
 }

@@ -18,6 +18,8 @@ export interface GatewayMetrics {
   decision(seconds: number): void;
   upstream(provider: string, model: string, status: string, seconds: number): void;
   fallback(reason: string): void;
+  /** A `count_tokens` answer: the provider's own count, or the gateway's estimate. */
+  tokenCount(source: 'exact' | 'estimate'): void;
   tokens(model: string, input: number, output: number): void;
   cost(model: string, usd: number): void;
   circuit(target: string, state: 'closed' | 'open' | 'half-open'): void;
@@ -75,6 +77,12 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     registers: [registry],
   });
   const fallbacks = new Counter({ name: 'heimdall_fallbacks_total', help: 'Fallbacks to the next target, by reason', labelNames: ['reason'], registers: [registry] });
+  const tokenCounts = new Counter({
+    name: 'heimdall_token_counts_total',
+    help: "count_tokens answers by source: the provider's own count (exact) or the gateway's estimate",
+    labelNames: ['source'],
+    registers: [registry],
+  });
   const tokens = new Counter({ name: 'heimdall_tokens_total', help: 'Tokens by model and direction', labelNames: ['model', 'direction'], registers: [registry] });
   const cost = new Counter({ name: 'heimdall_cost_usd_total', help: 'Estimated cost in USD by model (catalog prices)', labelNames: ['model'], registers: [registry] });
   const circuit = new Gauge({ name: 'heimdall_circuit_open', help: 'Circuit breaker state per target: 0 closed, 0.5 half-open, 1 open', labelNames: ['target'], registers: [registry] });
@@ -148,6 +156,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     },
     upstream(provider, model, status, seconds) {
       child(`up|${provider}|${model}|${status}`, () => upstreamSeconds.labels(provider, model, status)).observe(seconds);
+    },
+    tokenCount(source) {
+      child(`tc|${source}`, () => tokenCounts.labels(source)).inc();
     },
     fallback(reason) {
       child(`fb|${reason}`, () => fallbacks.labels(reason)).inc();

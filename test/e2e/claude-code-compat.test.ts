@@ -4,6 +4,7 @@ import { toRoutingText } from '../../src/core/request/routing-text.js';
 import { parseAnthropicCountTokensRequest } from '../../src/request/parse-anthropic-messages-request.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { anthropicMessage, openaiCompletion } from './helpers/fake-responses.js';
+import { parsePrometheusText } from './helpers/prometheus-text.js';
 import { startTestGateway, type TestGateway, TINY_OPENAI_MODELS } from './helpers/start-test-gateway.js';
 
 /** What Claude Code sends an Anthropic-compatible gateway: token counts every turn, and settings only Anthropic knows. */
@@ -307,6 +308,21 @@ describe('Claude Code routed (`auto`) to an Anthropic model it did not name', ()
     // Adaptive thinking is Claude 4.6+; the router's choice gets the effort as a thinking budget.
     expect(sent['thinking']).toEqual({ type: 'enabled', budget_tokens: 4096 });
     expect(sent).not.toHaveProperty('output_config');
+  });
+});
+
+describe('count_tokens in the metrics', () => {
+  it('counts exact and estimated answers apart', async () => {
+    const scrape = async () => parsePrometheusText(await (await fetch(`${gw.url}/metrics`)).text());
+    const before = await scrape();
+    anthropicCount = { status: 200, body: { input_tokens: 5 } };
+    await post({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }] });
+    await post({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    await post({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi again' }] });
+    const after = await scrape();
+    expect(after.sum('heimdall_token_counts_total', { source: 'exact' }) - before.sum('heimdall_token_counts_total', { source: 'exact' })).toBe(1);
+    expect(after.sum('heimdall_token_counts_total', { source: 'estimate' }) - before.sum('heimdall_token_counts_total', { source: 'estimate' })).toBe(2);
+    expect(after.sum('heimdall_requests_total', { route: 'count_tokens', status: '200' })).toBeGreaterThanOrEqual(3);
   });
 });
 
