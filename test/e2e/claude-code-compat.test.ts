@@ -13,7 +13,7 @@ let anthropicUp: FakeUpstream;
 let geminiUp: FakeUpstream;
 let gw: TestGateway;
 let client: Anthropic;
-/** What the fake Anthropic answers to count_tokens next: a count, or an error status. */
+/** What the fake Anthropic answers to count_tokens next: a status and body (status 0: no answer at all). */
 let anthropicCount: { readonly status: number; readonly body: unknown };
 
 const TOOL = { name: 'get_weather', description: 'Weather for a city', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] } };
