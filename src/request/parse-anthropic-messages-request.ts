@@ -173,7 +173,7 @@ function parseAnthropic(body: unknown, limits: Partial<RequestLimits> | undefine
   }
   const contextManagement = r.get(b, 'context_management');
   if (contextManagement !== undefined) extras.contextManagement = readContextManagement(r, contextManagement);
-  const requestCache = withCacheControl<Mutable<AnthropicExtras>>(r, b, '', {}).cacheControl;
+  const requestCache = readCacheControl(r, b, '');
   if (requestCache !== undefined) extras.cacheControl = requestCache;
   if (Object.keys(extras).length > 0) out.anthropic = extras;
 
@@ -225,14 +225,20 @@ function readContextManagement(r: RequestReader, value: unknown): JsonObject {
  * dropping it would make every turn of a long conversation pay full price for the cached prefix.
  */
 function withCacheControl<T extends { readonly cacheControl?: CacheControl }>(r: RequestReader, block: JsonObject, path: string, part: T): T {
+  const cacheControl = readCacheControl(r, block, path);
+  return cacheControl === undefined ? part : { ...part, cacheControl };
+}
+
+/** `block.cache_control`, validated: `ephemeral`, with an optional `ttl` of 5m or 1h. */
+function readCacheControl(r: RequestReader, block: JsonObject, path: string): CacheControl | undefined {
   const value = r.get(block, 'cache_control');
-  if (value === undefined || value === null) return part;
+  if (value === undefined || value === null) return undefined;
   const p = joinPath(path, 'cache_control');
   const cc = r.object(value, p);
   r.checkKeys(cc, p, CACHE_CONTROL_KEYS, 'parameter');
   r.oneOf(r.get(cc, 'type'), joinPath(p, 'type'), ['ephemeral']);
   const ttl = r.get(cc, 'ttl');
-  return { ...part, cacheControl: ttl === undefined ? { type: 'ephemeral' } : { type: 'ephemeral', ttl: r.oneOf(ttl, joinPath(p, 'ttl'), ['5m', '1h']) } };
+  return ttl === undefined ? { type: 'ephemeral' } : { type: 'ephemeral', ttl: r.oneOf(ttl, joinPath(p, 'ttl'), ['5m', '1h']) };
 }
 
 function readSystem(r: RequestReader, value: unknown): TextPart[] {

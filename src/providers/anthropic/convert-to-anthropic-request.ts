@@ -1,6 +1,6 @@
 import { GatewayError } from '../../errors/gateway-error.js';
+import { withCacheControl } from '../shared/with-cache-control.js';
 import type {
-  CacheControl,
   ChatMessage,
   ChatRequest,
   ContentPart,
@@ -87,12 +87,12 @@ export function convertToAnthropicRequest(req: ChatRequest, model: string): Reco
   if (thinking !== undefined && maxTokens <= thinking) maxTokens = thinking + maxTokens;
 
   const body: Record<string, unknown> = { model, max_tokens: maxTokens };
-  if (req.system.length > 0) body['system'] = req.system.map((p) => withCache({ type: 'text', text: p.text }, p));
+  if (req.system.length > 0) body['system'] = req.system.map((p) => withCacheControl({ type: 'text', text: p.text }, p));
   body['messages'] = messages;
 
   if (tools.length > 0) {
     body['tools'] = tools.map((t) =>
-      withCache(
+      withCacheControl(
         {
           name: t.name,
           ...(t.description === undefined ? {} : { description: t.description }),
@@ -117,7 +117,7 @@ export function convertToAnthropicRequest(req: ChatRequest, model: string): Reco
   }
   if (req.anthropic?.effort !== undefined) body['output_config'] = { effort: req.anthropic.effort };
   if (req.anthropic?.contextManagement !== undefined) body['context_management'] = req.anthropic.contextManagement;
-  if (req.anthropic?.cacheControl !== undefined) withCache(body, req.anthropic);
+  if (req.anthropic?.cacheControl !== undefined) withCacheControl(body, req.anthropic);
   if (req.user !== undefined) body['metadata'] = { user_id: req.user };
   if (req.stream) body['stream'] = true;
   return body;
@@ -184,17 +184,17 @@ function convertMessage(message: ChatMessage, index: number): AnthropicMessage {
 function convertPart(part: ContentPart, param: string): AnthropicBlock | undefined {
   switch (part.type) {
     case 'text':
-      return withCache({ type: 'text', text: part.text }, part);
+      return withCacheControl({ type: 'text', text: part.text }, part);
     case 'image':
       return convertImage(part);
     case 'tool_call':
-      return withCache({ type: 'tool_use', id: part.id, name: part.name, input: parseToolArguments(part.arguments, part.name, param) }, part);
+      return withCacheControl({ type: 'tool_use', id: part.id, name: part.name, input: parseToolArguments(part.arguments, part.name, param) }, part);
     case 'tool_result':
-      return withCache(
+      return withCacheControl(
         {
           type: 'tool_result',
           tool_use_id: part.toolCallId,
-          content: part.content.map((c: TextPart | ImagePart) => (c.type === 'text' ? withCache({ type: 'text', text: c.text }, c) : convertImage(c))),
+          content: part.content.map((c: TextPart | ImagePart) => (c.type === 'text' ? withCacheControl({ type: 'text', text: c.text }, c) : convertImage(c))),
           ...(part.isError === true ? { is_error: true } : {}),
         },
         part,
@@ -211,20 +211,13 @@ function convertPart(part: ContentPart, param: string): AnthropicBlock | undefin
 function convertImage(part: ImagePart): AnthropicBlock {
   const src = part.source;
   if (src.kind === 'base64') {
-    return withCache({ type: 'image', source: { type: 'base64', media_type: src.mediaType, data: src.data } }, part);
+    return withCacheControl({ type: 'image', source: { type: 'base64', media_type: src.mediaType, data: src.data } }, part);
   }
   const inline = parseDataUrl(src.url);
   if (inline !== undefined) {
-    return withCache({ type: 'image', source: { type: 'base64', media_type: inline.mediaType, data: inline.data } }, part);
+    return withCacheControl({ type: 'image', source: { type: 'base64', media_type: inline.mediaType, data: inline.data } }, part);
   }
-  return withCache({ type: 'image', source: { type: 'url', url: src.url } }, part);
-}
-
-/** A client's prompt-cache breakpoint, back on the block it was set on. */
-function withCache(block: AnthropicBlock, part: { readonly cacheControl?: CacheControl }): AnthropicBlock {
-  const cc = part.cacheControl;
-  if (cc !== undefined) block['cache_control'] = cc.ttl === undefined ? { type: cc.type } : { type: cc.type, ttl: cc.ttl };
-  return block;
+  return withCacheControl({ type: 'image', source: { type: 'url', url: src.url } }, part);
 }
 
 /** `data:<media>;base64,<data>` URLs (how OpenAI clients inline images) become base64 sources. */

@@ -1,3 +1,4 @@
+import { withCacheControl } from '../with-cache-control.js';
 import type { CacheControl, ChatMessage, ChatRequest, ImagePart, TextPart, ToolChoice, ToolResultPart } from '../../../types/chat.js';
 
 /** Options of {@link convertToOpenAIChatRequest}. */
@@ -132,12 +133,6 @@ function hasCache(part: { readonly cacheControl?: CacheControl }): boolean {
 
 function textPart(part: TextPart): Record<string, unknown> {
   return withCacheControl({ type: 'text', text: part.text }, part);
-}
-
-function withCacheControl(block: Record<string, unknown>, part: { readonly cacheControl?: CacheControl }): Record<string, unknown> {
-  const cc = part.cacheControl;
-  if (cc !== undefined) block['cache_control'] = cc.ttl === undefined ? { type: cc.type } : { type: cc.type, ttl: cc.ttl };
-  return block;
 }
 
 function pushAssistantMessage(out: OpenAIChatMessage[], message: ChatMessage, cache: boolean): void {
