@@ -3,6 +3,7 @@ import type { ErrorCode } from '../errors/error-codes.js';
 import type { ProviderCallOptions } from '../providers/provider-adapter.js';
 import type { ProviderRegistry } from '../providers/create-provider-registry.js';
 import type { ChatRequest, ChatResponse } from '../types/chat.js';
+import type { CancelSignal } from '../types/cancel-signal.js';
 import type { ProviderId } from '../types/provider-id.js';
 import type { StreamPart } from '../types/stream-part.js';
 import type { CircuitBreakers } from './circuit-breaker.js';
@@ -35,7 +36,7 @@ export interface DispatchDeps {
   readonly observer?: DispatchObserver;
   readonly now?: () => number;
   readonly random?: () => number;
-  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly sleep?: (ms: number, signal: CancelSignal) => Promise<void>;
 }
 
 /** One request to dispatch. */
@@ -44,7 +45,7 @@ export interface DispatchInput {
   /** In order of preference: the decision's choice, then its fallbacks. */
   readonly targets: ReadonlyArray<DispatchTarget>;
   readonly credentialFor: (provider: ProviderId) => ResolvedCredential | undefined;
-  readonly signal: AbortSignal;
+  readonly signal: CancelSignal;
   /** Headers forwarded upstream (request id, a client's `anthropic-beta`). */
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -240,7 +241,7 @@ function withoutReasoningExtras(request: ChatRequest): ChatRequest {
   return Object.keys(kept).length === 0 ? rest : { ...rest, anthropic: kept };
 }
 
-function toGatewayError(thrown: unknown, target: DispatchTarget, signal: AbortSignal): GatewayError {
+function toGatewayError(thrown: unknown, target: DispatchTarget, signal: CancelSignal): GatewayError {
   if (isGatewayError(thrown)) return thrown;
   if (signal.aborted || isAbortError(thrown)) return new GatewayError('caller_cancelled', 'Request was cancelled', { cause: thrown });
   return new GatewayError('gateway_internal', `calling ${target.id} failed`, { provider: target.provider, model: target.providerModel, cause: thrown });
@@ -252,7 +253,7 @@ export function noCredentialMessage(provider: ProviderId): string {
   return `No credentials for provider ${provider}: send your own ${provider} key, or configure providers.${provider}.api_key (or ${env}) on the gateway`;
 }
 
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+function abortableSleep(ms: number, signal: CancelSignal): Promise<void> {
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     if (signal.aborted) {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { estimateCostUsd } from '../catalog/estimate-cost.js';
+import { Cancellation } from '../engine/cancellation.js';
 import { dispatchGenerate, dispatchStream, type DispatchInput, type DispatchOutcome } from '../engine/dispatch.js';
 import { sessionIdOf, type SessionTracker } from '../engine/sessions.js';
 import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
@@ -51,17 +52,18 @@ export async function handleChat(services: GatewayServices, format: ApiFormat, r
   const reserving = accounting?.reserve();
   if (reserving !== undefined) await reserving;
 
-  const abort = new AbortController();
+  // Not an AbortController: see Cancellation for what a signal per request cost.
+  const cancel = new Cancellation();
   const onClose = (): void => {
-    if (!res.writableFinished) abort.abort();
+    if (!res.writableFinished) cancel.abort();
   };
   res.on('close', onClose);
-  const cancelDeadline = DEADLINES.add(abort, config.server.request_timeout);
+  const cancelDeadline = DEADLINES.add(cancel, config.server.request_timeout);
   const input: DispatchInput = {
     request,
     targets: plan.targets,
     credentialFor: creds.credentialFor,
-    signal: abort.signal,
+    signal: cancel,
     headers: forwardedHeaders(req, ctx.requestId),
   };
   let done: DispatchOutcome | undefined;

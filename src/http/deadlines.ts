@@ -1,9 +1,14 @@
 import { LiveList } from './live-list.js';
 
+/** What a deadline aborts: an `AbortController`, or the gateway's per-request `Cancellation`. */
+export interface Abortable {
+  abort(reason?: unknown): void;
+}
+
 /** Aborts requests that outlive their deadline, checked by one shared timer instead of a timer per request. */
 export interface Deadlines {
   /** Registers `controller` to be aborted (with a `TimeoutError`) `ms` from now; returns the function that cancels it. */
-  add(controller: AbortController, ms: number): () => void;
+  add(controller: Abortable, ms: number): () => void;
   close(): void;
 }
 
@@ -14,7 +19,7 @@ export interface Deadlines {
  */
 export function createDeadlines(resolutionMs = 1000, now: () => number = Date.now): Deadlines {
   // A LiveList, not a Map keyed by controller: see LiveList for what a churning Map costs the GC.
-  const live = new LiveList<{ readonly controller: AbortController; readonly at: number }>();
+  const live = new LiveList<{ readonly controller: Abortable; readonly at: number }>();
   let timer: NodeJS.Timeout | undefined;
   const sweep = (): void => {
     const t = now();

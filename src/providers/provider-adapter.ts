@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../types/cancel-signal.js';
 import type { ChatRequest, ChatResponse } from '../types/chat.js';
 import type { ProviderId } from '../types/provider-id.js';
 import type { StreamPart } from '../types/stream-part.js';
@@ -14,8 +15,12 @@ export interface ProviderCallOptions {
   /** The provider's own model id (`gpt-4o-mini`, `claude-sonnet-4-5`, `qwen/qwen-2.5-7b-instruct`). */
   readonly model: string;
   readonly credential: ProviderCredential;
-  /** Aborts the upstream call (client went away, or the attempt's deadline passed). */
-  readonly signal?: AbortSignal;
+  /**
+   * Aborts the upstream call (client went away, or the attempt's deadline passed). An `AbortSignal`
+   * is one; the gateway passes a lighter one of its own, so an adapter that needs a real
+   * `AbortSignal` (for `fetch`) makes one from it.
+   */
+  readonly signal?: CancelSignal;
   /** Extra headers to send upstream (request id, OpenRouter attribution). */
   readonly headers?: Readonly<Record<string, string>>;
   /** OpenRouter `provider` routing preferences, passed through as given. */

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { createGate, startFakeUpstream, type FakeUpstream, type Gate } from '../../../test/helpers/fake-upstream.js';
+import { Cancellation } from '../../engine/cancellation.js';
 import { createUndiciHttpClient } from './http-client.js';
 
 const client = createUndiciHttpClient({ connectTimeoutMs: 2000, headersTimeoutMs: 5000, bodyTimeoutMs: 5000, keepAliveTimeoutMs: 1000 });
@@ -118,46 +119,60 @@ describe('createUndiciHttpClient', () => {
     expect(err.code).toBe('provider_timeout');
   });
 
-  it('maps the caller aborting to caller_cancelled, before and during the call', async () => {
-    const pre = new AbortController();
-    pre.abort();
-    expect((await rejection(client.request({ url: `${upstream.url}/a`, method: 'GET', headers: {}, signal: pre.signal }))).code).toBe('caller_cancelled');
+  // The gateway passes its own Cancellation (no AbortSignal per request); both must behave alike.
+  const signalKinds = [
+    ['an AbortController', () => {
+      const c = new AbortController();
+      return { signal: c.signal, abort: (reason?: unknown) => c.abort(reason) };
+    }],
+    ['a Cancellation', () => {
+      const c = new Cancellation();
+      return { signal: c, abort: (reason?: unknown) => c.abort(reason) };
+    }],
+  ] as const;
 
-    const g = gate();
-    const ctrl = new AbortController();
-    upstream.setHandler(async (_req, res) => {
-      ctrl.abort();
-      await res.waitFor(g);
-      res.json(200, {});
+  describe.each(signalKinds)('cancelled through %s', (_kind, make) => {
+    it('maps the caller aborting to caller_cancelled, before and during the call', async () => {
+      const pre = make();
+      pre.abort();
+      expect((await rejection(client.request({ url: `${upstream.url}/a`, method: 'GET', headers: {}, signal: pre.signal }))).code).toBe('caller_cancelled');
+
+      const g = gate();
+      const ctrl = make();
+      upstream.setHandler(async (_req, res) => {
+        ctrl.abort();
+        await res.waitFor(g);
+        res.json(200, {});
+      });
+      expect((await rejection(client.request({ url: `${upstream.url}/b`, method: 'GET', headers: {}, signal: ctrl.signal }))).code).toBe(
+        'caller_cancelled',
+      );
     });
-    expect((await rejection(client.request({ url: `${upstream.url}/b`, method: 'GET', headers: {}, signal: ctrl.signal }))).code).toBe(
-      'caller_cancelled',
-    );
-  });
 
-  it('maps an abort whose reason is a TimeoutError (attempt deadline) to provider_timeout', async () => {
-    const g = gate();
-    const ctrl = new AbortController();
-    upstream.setHandler(async (_req, res) => {
-      ctrl.abort(new DOMException('deadline', 'TimeoutError'));
-      await res.waitFor(g);
-      res.json(200, {});
+    it('maps an abort whose reason is a TimeoutError (attempt deadline) to provider_timeout', async () => {
+      const g = gate();
+      const ctrl = make();
+      upstream.setHandler(async (_req, res) => {
+        ctrl.abort(new DOMException('deadline', 'TimeoutError'));
+        await res.waitFor(g);
+        res.json(200, {});
+      });
+      const err = await rejection(client.request({ url: `${upstream.url}/d`, method: 'GET', headers: {}, signal: ctrl.signal }));
+      expect(err.code).toBe('provider_timeout');
     });
-    const err = await rejection(client.request({ url: `${upstream.url}/d`, method: 'GET', headers: {}, signal: ctrl.signal }));
-    expect(err.code).toBe('provider_timeout');
-  });
 
-  it('aborting mid-stream rejects the iterator with caller_cancelled', async () => {
-    const g = gate();
-    upstream.setHandler((_req, res) => res.sse('data: 1\n\ndata: 2\n\n', { pause: g, pauseAfter: 1 }));
-    const ctrl = new AbortController();
-    const res = await client.request({ url: `${upstream.url}/c`, method: 'GET', headers: {}, signal: ctrl.signal });
-    const err = await rejection(
-      (async () => {
-        for await (const _chunk of res.body) ctrl.abort();
-      })(),
-    );
-    expect(err.code).toBe('caller_cancelled');
+    it('aborting mid-stream rejects the iterator with caller_cancelled', async () => {
+      const g = gate();
+      upstream.setHandler((_req, res) => res.sse('data: 1\n\ndata: 2\n\n', { pause: g, pauseAfter: 1 }));
+      const ctrl = make();
+      const res = await client.request({ url: `${upstream.url}/c`, method: 'GET', headers: {}, signal: ctrl.signal });
+      const err = await rejection(
+        (async () => {
+          for await (const _chunk of res.body) ctrl.abort();
+        })(),
+      );
+      expect(err.code).toBe('caller_cancelled');
+    });
   });
 
   it('keeps connections alive across requests and survives an early break and dump()', async () => {

@@ -1,6 +1,7 @@
 import { Agent } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { ErrorCode } from '../../errors/error-codes.js';
+import type { CancelSignal } from '../../types/cancel-signal.js';
 
 /** One outbound HTTP call to a provider. */
 export interface HttpRequest {
@@ -9,7 +10,7 @@ export interface HttpRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
   /** Aborts the call at any point (before headers or while the body streams). */
-  readonly signal?: AbortSignal;
+  readonly signal?: CancelSignal;
   /** Overrides the client's default time to wait for response headers. */
   readonly headersTimeoutMs?: number;
   /** Overrides the client's default maximum idle time between body chunks. */
@@ -88,7 +89,9 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions): Pooled
           method: req.method,
           headers: req.headers,
           body: req.body ?? null,
-          signal: req.signal ?? null,
+          // undici takes any object with `addEventListener`, `removeEventListener`, `aborted` and
+          // `reason` (api-request.js); its type only names AbortSignal and EventEmitter.
+          signal: (req.signal ?? null) as AbortSignal | null,
           ...(req.headersTimeoutMs === undefined ? {} : { headersTimeout: req.headersTimeoutMs }),
           ...(req.bodyTimeoutMs === undefined ? {} : { bodyTimeout: req.bodyTimeoutMs }),
         });
@@ -203,7 +206,7 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
  * Maps an error thrown by undici (or by the body stream) to a `GatewayError`. Exported for the
  * adapters that drive a transport of their own and for tests.
  */
-export function mapTransportError(err: unknown, signal: AbortSignal | undefined, provider?: string): GatewayError {
+export function mapTransportError(err: unknown, signal: CancelSignal | undefined, provider?: string): GatewayError {
   if (err instanceof GatewayError) return err;
   if (signal?.aborted) return abortError(signal, provider);
   const code = errorCode(err);
@@ -226,7 +229,7 @@ export function mapTransportError(err: unknown, signal: AbortSignal | undefined,
   return new GatewayError(fallbackCode, `Upstream request failed: ${message}`, base);
 }
 
-function abortError(signal: AbortSignal, provider: string | undefined): GatewayError {
+function abortError(signal: CancelSignal, provider: string | undefined): GatewayError {
   const reason: unknown = signal.reason;
   const base = withProvider(provider, { cause: reason });
   if (reason instanceof GatewayError) return reason;

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../../types/cancel-signal.js';
 import { classifyUpstreamError } from './classify-upstream.js';
 import type { HttpClient, HttpResponse } from './http-client.js';
 
@@ -11,7 +12,7 @@ export interface UpstreamPost {
   readonly model?: string;
   /** Credentials sent, scrubbed from any upstream message that echoes them. */
   readonly secrets: ReadonlyArray<string>;
-  readonly signal?: AbortSignal;
+  readonly signal?: CancelSignal;
   /** Clock for HTTP-date `Retry-After`. */
   readonly nowMs?: () => number;
 }
