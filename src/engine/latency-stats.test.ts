@@ -27,7 +27,15 @@ describe('createLatencyStats', () => {
     expect(o1.latencySdMs[1]).toBeGreaterThan(0);
     expect(s.observed(state)).toBe(o1);
     s.record('openai/a', 10);
-    expect(s.observed(state)).not.toBe(o1);
+    // Refreshed in place: the same arrays, with the new sample in them.
+    const o2 = s.observed(state);
+    expect(o2.latencySdMs).toBe(o1.latencySdMs);
+    expect(o2.latencySdMs[0]).toBe(0);
+    // Another state (a canary) gets arrays of its own, indexed like its models.
+    const other = { models: [{ index: 0, id: 'openai/b' }] } as unknown as RouterState;
+    const o3 = s.observed(other);
+    expect(o3.latencySdMs).not.toBe(o1.latencySdMs);
+    expect(o3.latencySdMs[0]).toBe(o1.latencySdMs[1]);
   });
 });
 

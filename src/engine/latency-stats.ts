@@ -7,7 +7,10 @@ export interface LatencyStats {
   record(id: string, latencyMs: number): void;
   /** Mean and standard deviation for `id`, once it has enough samples. */
   get(id: string): { readonly meanMs: number; readonly sdMs: number; readonly samples: number } | undefined;
-  /** The statistics indexed like `state.models` (NaN where unknown), rebuilt only when they changed. */
+  /**
+   * The statistics indexed like `state.models` (NaN where unknown), refreshed in place when they
+   * changed: read them within one decision, do not keep them.
+   */
   observed(state: RouterState): ObservedStats;
 }
 
@@ -27,7 +30,14 @@ export function createLatencyStats(options: { readonly alpha?: number; readonly 
   const minSamples = options.minSamples ?? 5;
   const byId = new Map<string, Running>();
   let generation = 0;
-  let cached: { state: RouterState; generation: number; stats: ObservedStats } | undefined;
+  // One entry per router state in service (the artifact's, a canary's), dropped with the state.
+  const byState = new WeakMap<RouterState, { generation: number; readonly stats: ObservedStats }>();
+  const fill = (sd: Float64Array, state: RouterState): void => {
+    for (const m of state.models) {
+      const r = byId.get(m.id);
+      sd[m.index] = r === undefined || r.samples < minSamples ? Number.NaN : Math.sqrt(r.variance);
+    }
+  };
   return {
     record(id, latencyMs) {
       if (!Number.isFinite(latencyMs) || latencyMs < 0) return;
@@ -50,13 +60,20 @@ export function createLatencyStats(options: { readonly alpha?: number; readonly 
       return { meanMs: r.mean, sdMs: Math.sqrt(r.variance), samples: r.samples };
     },
     observed(state) {
-      if (cached !== undefined && cached.state === state && cached.generation === generation) return cached.stats;
-      const sd = new Float64Array(state.models.length);
-      for (const m of state.models) {
-        const r = byId.get(m.id);
-        sd[m.index] = r === undefined || r.samples < minSamples ? Number.NaN : Math.sqrt(r.variance);
+      const cached = byState.get(state);
+      if (cached === undefined) {
+        const sd = new Float64Array(state.models.length);
+        fill(sd, state);
+        const entry = { generation, stats: { latencySdMs: sd } };
+        byState.set(state, entry);
+        return entry.stats;
       }
-      cached = { state, generation, stats: { latencySdMs: sd } };
+      if (cached.generation !== generation) {
+        // Every answered request moves `generation`, so this runs once per routing decision: the
+        // array is refilled in place rather than allocated (an off-heap backing store per request).
+        fill(cached.stats.latencySdMs, state);
+        cached.generation = generation;
+      }
       return cached.stats;
     },
   };
