@@ -128,7 +128,7 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
     const alias = model === AUTO_MODEL ? undefined : aliasesNow()[model];
     if (!alias) return explicit;
     if (!explicit) return alias;
-    return { ...alias, ...explicit };
+    return Object.assign({}, alias, explicit);
   };
 
   const keyOf = (request: ChatRequest, state: RouterState, opts: DecideOptions, _policy: RoutePolicy | undefined): string =>

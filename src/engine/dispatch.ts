@@ -175,7 +175,7 @@ async function run<T extends object>(deps: DispatchDeps, input: DispatchInput, a
         deps.breakers.recordSuccess(target.id);
         deps.latency.record(target.id, ms);
         deps.observer?.upstream?.(target, '200', ms);
-        return { ...result, target, fallbacks, attempts, upstreamMs };
+        return { target, fallbacks, attempts, upstreamMs, ...result };
       } catch (thrown) {
         const ms = now() - started;
         upstreamMs += ms;
@@ -231,14 +231,14 @@ export function requestFor(request: ChatRequest, target: DispatchTarget): ChatRe
     const { reasoning: _dropped, ...rest } = routed;
     return rest;
   }
-  return { ...routed, reasoning: target.reasoning };
+  return Object.assign({}, routed, { reasoning: target.reasoning });
 }
 
 function withoutReasoningExtras(request: ChatRequest): ChatRequest {
   const { anthropic, ...rest } = request;
   if (anthropic === undefined) return rest;
   const { adaptiveThinking: _adaptive, effort: _effort, ...kept } = anthropic;
-  return Object.keys(kept).length === 0 ? rest : { ...rest, anthropic: kept };
+  return Object.keys(kept).length === 0 ? rest : Object.assign(rest, { anthropic: kept });
 }
 
 function toGatewayError(thrown: unknown, target: DispatchTarget, signal: CancelSignal): GatewayError {

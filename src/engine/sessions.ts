@@ -88,7 +88,7 @@ export function decideAsyncWithFloor(router: Pick<HeimdallRouter, 'decideAsync'>
   return async (request, opts) => {
     const decision = await router.decideAsync(request, opts);
     if (floor === undefined || bucketRank(decision.bucket) >= bucketRank(floor)) return decision;
-    return router.decideAsync(request, { ...opts, policy: { ...opts.policy, bucket: floor } });
+    return router.decideAsync(request, withFloor(opts, floor));
   };
 }
 
@@ -96,6 +96,10 @@ export function decideWithFloor(router: Pick<HeimdallRouter, 'decide'>, floor: B
   return (request: ChatRequest, opts: DecideOptions) => {
     const decision = router.decide(request, opts);
     if (floor === undefined || bucketRank(decision.bucket) >= bucketRank(floor)) return decision;
-    return router.decide(request, { ...opts, policy: { ...opts.policy, bucket: floor } });
+    return router.decide(request, withFloor(opts, floor));
   };
+}
+
+function withFloor(opts: DecideOptions, floor: Bucket): DecideOptions {
+  return Object.assign({}, opts, { policy: Object.assign({}, opts.policy, { bucket: floor }) });
 }

@@ -76,7 +76,7 @@ export type DecisionLogFacts = Partial<Pick<DecisionLogInput, 'target' | 'fallba
 
 /** Records the dispatch facts of a request for the decision logger's PostHook. */
 export function setDecisionLogFacts(context: HookContext, facts: DecisionLogFacts): void {
-  context.values.set(DECISION_LOG_FACTS, { ...(context.values.get(DECISION_LOG_FACTS) as DecisionLogFacts | undefined), ...facts });
+  context.values.set(DECISION_LOG_FACTS, Object.assign({}, context.values.get(DECISION_LOG_FACTS) as DecisionLogFacts | undefined, facts));
 }
 
 /** The decision logger: a PostHook plugin plus a direct `log` for handlers that do not run the pipeline. */

@@ -168,7 +168,7 @@ function parseAnthropic(body: unknown, limits: Partial<RequestLimits> | undefine
     if (effort !== undefined) {
       extras.effort = r.oneOf(effort, 'output_config.effort', ANTHROPIC_EFFORTS);
       // Other providers' scales stop at high.
-      out.reasoning = { ...out.reasoning, effort: extras.effort === 'max' ? 'high' : extras.effort };
+      out.reasoning = Object.assign({}, out.reasoning, { effort: extras.effort === 'max' ? 'high' : extras.effort });
     }
   }
   const contextManagement = r.get(b, 'context_management');
@@ -226,7 +226,7 @@ function readContextManagement(r: RequestReader, value: unknown): JsonObject {
  */
 function withCacheControl<T extends { readonly cacheControl?: CacheControl }>(r: RequestReader, block: JsonObject, path: string, part: T): T {
   const cacheControl = readCacheControl(r, block, path);
-  return cacheControl === undefined ? part : { ...part, cacheControl };
+  return cacheControl === undefined ? part : Object.assign({}, part, { cacheControl });
 }
 
 /** `block.cache_control`, validated: `ephemeral`, with an optional `ttl` of 5m or 1h. */

@@ -444,7 +444,7 @@ function readTools(r: RequestReader, value: unknown): ToolDefinition[] | undefin
     const params = r.get(fn, 'parameters');
     const def: Mutable<ToolDefinition> = {
       name,
-      parameters: params === undefined ? { ...EMPTY_OBJECT_SCHEMA, properties: {} } : r.jsonObject(params, joinPath(fnPath, 'parameters')),
+      parameters: params === undefined ? Object.assign({}, EMPTY_OBJECT_SCHEMA, { properties: {} }) : r.jsonObject(params, joinPath(fnPath, 'parameters')),
     };
     const description = r.get(fn, 'description');
     if (description !== undefined) def.description = r.text(description, joinPath(fnPath, 'description'));

@@ -46,7 +46,7 @@ export async function* anthropicStreamToParts(
     try {
       payload = JSON.parse(ev.data);
     } catch (cause) {
-      throw new GatewayError('provider_bad_response', 'Anthropic stream carried invalid JSON', { ...errOpts, cause });
+      throw new GatewayError('provider_bad_response', 'Anthropic stream carried invalid JSON', Object.assign({}, errOpts, { cause }));
     }
     if (!isRecord(payload)) throw bad('Anthropic stream event is not an object');
     const type = payload['type'] ?? ev.event;
@@ -154,8 +154,10 @@ function blockIndex(payload: Record<string, unknown>): number {
 }
 
 function pickCache(usage: Usage): Partial<Usage> {
-  return {
-    ...(usage.cacheReadTokens === undefined ? {} : { cacheReadTokens: usage.cacheReadTokens }),
-    ...(usage.cacheWriteTokens === undefined ? {} : { cacheWriteTokens: usage.cacheWriteTokens }),
-  };
+  const out: Mutable<Partial<Usage>> = {};
+  if (usage.cacheReadTokens !== undefined) out.cacheReadTokens = usage.cacheReadTokens;
+  if (usage.cacheWriteTokens !== undefined) out.cacheWriteTokens = usage.cacheWriteTokens;
+  return out;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

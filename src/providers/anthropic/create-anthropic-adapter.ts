@@ -72,7 +72,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
     return postUpstream(options.httpClient, {
       url,
       headers: headersFor(call, stream),
-      body: JSON.stringify(convertToAnthropicRequest({ ...req, stream }, call.model)),
+      body: JSON.stringify(convertToAnthropicRequest(Object.assign({}, req, { stream }), call.model)),
       provider: 'anthropic',
       model: call.model,
       secrets: [call.credential.token],

@@ -42,7 +42,7 @@ export async function* geminiStreamToParts(events: AsyncIterable<SseEvent>, opti
     try {
       chunk = JSON.parse(ev.data);
     } catch (cause) {
-      throw new GatewayError('provider_bad_response', 'Gemini stream carried invalid JSON', { ...errOpts, cause });
+      throw new GatewayError('provider_bad_response', 'Gemini stream carried invalid JSON', Object.assign({}, errOpts, { cause }));
     }
     if (Array.isArray(chunk)) chunk = chunk[0];
     if (!isRecord(chunk)) throw new GatewayError('provider_bad_response', 'Gemini stream chunk is not an object', errOpts);

@@ -125,7 +125,7 @@ export function parseGeminiResponse(json: unknown, fallbacks: GeminiResponseFall
   if (!isRecord(candidate)) {
     const feedback = json['promptFeedback'];
     if (isRecord(feedback) && typeof feedback['blockReason'] === 'string') {
-      return { ...base, content: [], stopReason: 'content_filter' };
+      return Object.assign({}, base, { content: [], stopReason: 'content_filter' as const });
     }
     throw new GatewayError('provider_bad_response', 'Gemini response has no candidates', { provider: 'gemini' });
   }
@@ -158,5 +158,5 @@ export function parseGeminiResponse(json: unknown, fallbacks: GeminiResponseFall
       }
     }
   }
-  return { ...base, content, stopReason: mapGeminiFinishReason(candidate['finishReason'], calls > 0) };
+  return Object.assign({}, base, { content, stopReason: mapGeminiFinishReason(candidate['finishReason'], calls > 0) });
 }

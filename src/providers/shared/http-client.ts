@@ -149,10 +149,11 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions): Pooled
           try {
             return JSON.parse(content) as unknown;
           } catch (cause) {
-            throw new GatewayError('provider_bad_response', `Upstream answered invalid JSON (${content.length} bytes)`, {
-              ...withProvider(req.provider, { cause }),
-              upstreamStatus: res.statusCode,
-            });
+            throw new GatewayError(
+              'provider_bad_response',
+              `Upstream answered invalid JSON (${content.length} bytes)`,
+              Object.assign(withProvider(req.provider, { cause }), { upstreamStatus: res.statusCode }),
+            );
           }
         },
         async dump(): Promise<void> {
@@ -249,5 +250,5 @@ function errorCode(err: unknown): string | undefined {
 }
 
 function withProvider(provider: string | undefined, rest: { cause?: unknown }): { provider?: string; cause?: unknown } {
-  return provider === undefined ? rest : { ...rest, provider };
+  return provider === undefined ? rest : Object.assign({}, rest, { provider });
 }

@@ -101,7 +101,7 @@ function toolMessage(part: ToolResultPart, cache: boolean): OpenAIChatMessage {
   const texts = part.content.filter((c): c is TextPart => c.type === 'text');
   if (cache && (part.cacheControl !== undefined || texts.some(hasCache))) {
     // The result's own breakpoint marks its end: it goes on the last text part.
-    const content = texts.map((t, i) => textPart(i === texts.length - 1 && t.cacheControl === undefined && part.cacheControl !== undefined ? { ...t, cacheControl: part.cacheControl } : t));
+    const content = texts.map((t, i) => textPart(i === texts.length - 1 && t.cacheControl === undefined && part.cacheControl !== undefined ? Object.assign({}, t, { cacheControl: part.cacheControl }) : t));
     if (content.length > 0) return { role: 'tool', tool_call_id: part.toolCallId, content };
   }
   return { role: 'tool', tool_call_id: part.toolCallId, content: joinText(texts, '\n') };

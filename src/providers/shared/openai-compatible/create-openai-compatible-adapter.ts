@@ -33,16 +33,18 @@ export function createOpenAICompatibleAdapter(config: OpenAICompatibleAdapterCon
   const now = config.nowMs ?? Date.now;
 
   function post(req: ChatRequest, options: ProviderCallOptions, stream: boolean): Promise<HttpResponse> {
+    // Assigned into one object, not spread into a literal (see eslint.config.js): the defaults,
+    // then the call's headers, then ours.
+    const headers: Record<string, string> = {};
+    assignLowerCaseKeys(headers, config.defaultHeaders);
+    assignLowerCaseKeys(headers, options.headers);
+    headers['authorization'] = `Bearer ${options.credential.token}`;
+    headers['content-type'] = 'application/json';
+    headers['accept'] = stream ? 'text/event-stream' : 'application/json';
     return postUpstream(config.httpClient, {
       url,
-      headers: {
-        ...lowerCaseKeys(config.defaultHeaders),
-        ...lowerCaseKeys(options.headers),
-        authorization: `Bearer ${options.credential.token}`,
-        'content-type': 'application/json',
-        accept: stream ? 'text/event-stream' : 'application/json',
-      },
-      body: JSON.stringify(config.buildBody({ ...req, stream }, options)),
+      headers,
+      body: JSON.stringify(config.buildBody(Object.assign({}, req, { stream }), options)),
       provider,
       model: options.model,
       secrets: [options.credential.token],
@@ -97,9 +99,7 @@ async function* fromArray<T>(items: ReadonlyArray<T>): AsyncGenerator<T> {
   yield* items;
 }
 
-function lowerCaseKeys(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (headers === undefined) return out;
+function assignLowerCaseKeys(out: Record<string, string>, headers: Readonly<Record<string, string>> | undefined): void {
+  if (headers === undefined) return;
   for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
-  return out;
 }

@@ -139,9 +139,9 @@ function readToolCalls(value: unknown): ParsedResponse['choices'][number]['messa
     if (!optionalString(id) || !optionalString(type)) return false;
     if (!(args === undefined || args === null || typeof args === 'string' || isPlainObject(args))) return false;
     calls.push({
+      function: { name: fn['name'], ...(args === undefined ? {} : { arguments: args as string | Record<string, unknown> | null }) },
       ...(id === undefined ? {} : { id: id as string | null }),
       ...(type === undefined ? {} : { type: type as string | null }),
-      function: { name: fn['name'], ...(args === undefined ? {} : { arguments: args as string | Record<string, unknown> | null }) },
     });
   }
   return calls;
