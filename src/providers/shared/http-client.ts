@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { ErrorCode } from '../../errors/error-codes.js';
 import type { CancelSignal } from '../../types/cancel-signal.js';
@@ -105,28 +105,10 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions): Pooled
         if (consumed) throw new GatewayError('gateway_internal', 'HTTP response body already consumed');
         consumed = true;
       };
-      async function* iterate(): AsyncGenerator<Uint8Array> {
-        // Every stream consumer stops at its terminal event (`[DONE]`, `message_stop`), before
-        // the body's end. Node's default iterator then destroys the stream with a fresh
-        // AbortError (a stack trace per streamed answer) and, when the body's last bytes have not
-        // arrived yet, its connection. Instead the rest is drained (bounded), so the connection
-        // goes back to the pool. A request the client aborted is destroyed by undici through the
-        // signal; a body over the size limit is destroyed by `dump`, one that stalls by the idle
-        // (body) timeout.
-        let ended = false;
-        try {
-          for await (const chunk of raw.iterator({ destroyOnReturn: false })) yield chunk as Uint8Array;
-          ended = true;
-        } catch (err) {
-          throw mapTransportError(err, req.signal, req.provider);
-        } finally {
-          if (!ended) raw.dump({ limit: DRAIN_LIMIT_BYTES }).catch(() => undefined);
-        }
-      }
       const body: AsyncIterable<Uint8Array> = {
         [Symbol.asyncIterator]: () => {
           claim();
-          return iterate();
+          return bodyIterator(raw, (err) => mapTransportError(err, req.signal, req.provider));
         },
       };
       const text = async (): Promise<string> => {
@@ -168,6 +150,55 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions): Pooled
       };
     },
     close: () => agent.close(),
+  };
+}
+
+/**
+ * A response body as an async iterator of its chunks. Every stream consumer stops at its terminal
+ * event (`[DONE]`, `message_stop`), before the body's end. Node's default iterator then destroys
+ * the stream with a fresh AbortError (a stack trace per streamed answer) and, when the body's last
+ * bytes have not arrived yet, its connection. Instead the rest is drained (bounded), so the
+ * connection goes back to the pool. A request the client aborted is destroyed by undici through
+ * the signal; a body over the size limit is destroyed by `dump`, one that stalls by the idle (body)
+ * timeout.
+ *
+ * Written out rather than as an async generator around the stream's iterator: with that generator
+ * V8 promoted every streamed request's objects to the old generation (~2-3 KB a request;
+ * docs/benchmarks.md, session 9).
+ */
+function bodyIterator(raw: Dispatcher.ResponseData['body'], mapError: (err: unknown) => GatewayError): AsyncIterator<Uint8Array> {
+  const inner = raw.iterator({ destroyOnReturn: false }) as AsyncIterator<Uint8Array>;
+  // Ended, failed or returned: nothing is left to drain.
+  let settled = false;
+  const drain = (): void => {
+    raw.dump({ limit: DRAIN_LIMIT_BYTES }).catch(() => undefined);
+  };
+  return {
+    next: () =>
+      inner.next().then(
+        (r) => {
+          if (r.done === true) settled = true;
+          return r;
+        },
+        (err: unknown) => {
+          if (!settled) {
+            settled = true;
+            drain();
+          }
+          throw mapError(err);
+        },
+      ),
+    return: async () => {
+      if (!settled) {
+        settled = true;
+        try {
+          await inner.return?.();
+        } finally {
+          drain();
+        }
+      }
+      return { done: true, value: undefined };
+    },
   };
 }
 
