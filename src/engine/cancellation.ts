@@ -7,8 +7,8 @@ import type { CancelSignal } from '../types/cancel-signal.js';
  * Why not `AbortController`: on Node 20 every `AbortSignal` gets hidden classes of its own (it is
  * built as an `EventTarget` whose prototype is then swapped, and the symbol-keyed fields added
  * after that do not share V8's map transitions), allocated in the old generation, ~1.4 KB a
- * signal; with the signal's own maps that was ~950 B of old-generation growth per request, 41%
- * of the gateway's (docs/benchmarks.md, session 9). undici accepts any object with
+ * signal; one signal per request was 0.6-1 KB of old-generation growth per request, a quarter to
+ * two fifths of the gateway's (docs/benchmarks.md, session 9). undici accepts any object with
  * `addEventListener`/`removeEventListener`, `aborted` and `reason` as a request's signal.
  */
 export class Cancellation implements CancelSignal {
