@@ -49,3 +49,5 @@ export type { RoutingDecision, RoutedCandidate, DecisionExplanation, Bucket } fr
 export type { ProviderId } from './types/provider-id.js';
 export type { Embedder, AsyncEmbedder } from './types/embedder.js';
 export type { ProviderAdapter, ProviderCallOptions, ProviderCredential } from './providers/provider-adapter.js';
+export type { CancelSignal } from './types/cancel-signal.js';
+export { Cancellation, toAbortSignal } from './engine/cancellation.js';

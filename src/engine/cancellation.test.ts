@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Cancellation } from './cancellation.js';
+import { Cancellation, toAbortSignal } from './cancellation.js';
 
 describe('Cancellation', () => {
   it('aborts once: listeners run once, in order, and aborted/reason are set', () => {
@@ -56,5 +56,30 @@ describe('Cancellation', () => {
     expect(() => c.abort()).toThrow('first');
     expect(ran).toEqual([1, 2, 3]);
     expect(c.aborted).toBe(true);
+  });
+});
+
+describe('toAbortSignal', () => {
+  it('gives a real AbortSignal that follows a Cancellation, aborted now or later, with its reason', async () => {
+    const later = new Cancellation();
+    const signal = toAbortSignal(later);
+    expect(signal).toBeInstanceOf(AbortSignal);
+    expect(signal.aborted).toBe(false);
+    const reason = new DOMException('deadline', 'TimeoutError');
+    later.abort(reason);
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toBe(reason);
+    // fetch takes it: an aborted one rejects at once with the reason.
+    await expect(fetch('http://127.0.0.1:9/', { signal })).rejects.toBe(reason);
+
+    const before = new Cancellation();
+    before.abort();
+    expect(toAbortSignal(before).aborted).toBe(true);
+    expect((toAbortSignal(before).reason as DOMException).name).toBe('AbortError');
+  });
+
+  it('returns an AbortSignal as it is', () => {
+    const signal = new AbortController().signal;
+    expect(toAbortSignal(signal)).toBe(signal);
   });
 });

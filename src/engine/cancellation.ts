@@ -59,3 +59,15 @@ export class Cancellation implements CancelSignal {
     if (i >= 0) listeners.splice(i, 1);
   }
 }
+
+/**
+ * A real `AbortSignal` that follows `signal`, for code that needs one (`fetch`, Node streams): an
+ * adapter receives the gateway's lighter `Cancellation`. An `AbortSignal` is returned as it is.
+ */
+export function toAbortSignal(signal: CancelSignal): AbortSignal {
+  if (signal instanceof AbortSignal) return signal;
+  const controller = new AbortController();
+  if (signal.aborted) controller.abort(signal.reason);
+  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  return controller.signal;
+}

@@ -18,7 +18,7 @@ export interface ProviderCallOptions {
   /**
    * Aborts the upstream call (client went away, or the attempt's deadline passed). An `AbortSignal`
    * is one; the gateway passes a lighter one of its own, so an adapter that needs a real
-   * `AbortSignal` (for `fetch`) makes one from it.
+   * `AbortSignal` (for `fetch`) makes one with `toAbortSignal`.
    */
   readonly signal?: CancelSignal;
   /** Extra headers to send upstream (request id, OpenRouter attribution). */
