@@ -154,10 +154,8 @@ function blockIndex(payload: Record<string, unknown>): number {
 }
 
 function pickCache(usage: Usage): Partial<Usage> {
-  const out: Mutable<Partial<Usage>> = {};
+  const out: { cacheReadTokens?: number; cacheWriteTokens?: number } = {};
   if (usage.cacheReadTokens !== undefined) out.cacheReadTokens = usage.cacheReadTokens;
   if (usage.cacheWriteTokens !== undefined) out.cacheWriteTokens = usage.cacheWriteTokens;
   return out;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
