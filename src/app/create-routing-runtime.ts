@@ -160,6 +160,8 @@ export function routerStateFromConfig(artifact: ParsedArtifact, config: Config, 
         inputPerMTok: m.inputPerMTok,
         outputPerMTok: m.outputPerMTok,
         contextWindowTokens: m.contextWindowTokens,
+        tools: m.capabilities.tools,
+        vision: m.capabilities.vision,
         reasoning: {
           kind: m.reasoning.kind,
           ...(m.reasoning.minBudget !== undefined ? { minBudget: m.reasoning.minBudget } : {}),

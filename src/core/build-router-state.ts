@@ -18,6 +18,10 @@ export interface CatalogFacts {
   readonly outputPerMTok: number;
   readonly contextWindowTokens: number;
   readonly reasoning: ModelReasoningCaps;
+  /** Absent when the catalog does not say: the model is then assumed to accept tools. */
+  readonly tools?: boolean;
+  /** Absent when the catalog does not say: the model is then assumed to accept images. */
+  readonly vision?: boolean;
 }
 
 /** Config-side settings that override or complete the artifact's. */
@@ -81,6 +85,10 @@ export function buildRouterState(input: BuildRouterStateInput): RouterState {
       contextWindowTokens,
       quality: m.quality,
       reasoning: facts?.reasoning ?? { kind: 'none' },
+      // A model the catalog does not describe keeps every request it was routed before: refusing it
+      // on a guess would break configs that serve models the bundled catalog does not list.
+      tools: facts?.tools ?? true,
+      vision: facts?.vision ?? true,
     };
   });
   const indexOf = new Map(models.map((m) => [m.name, m.index]));

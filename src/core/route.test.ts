@@ -135,6 +135,54 @@ describe('route: eligibility', () => {
     for (const c of capped.candidates) expect(c.costUsd).toBeLessThanOrEqual(0.001);
   });
 
+  describe('capabilities', () => {
+    // The catalog says: small takes neither tools nor images, medium takes tools only, large both.
+    const caps = buildTestState({ capabilities: { small: { tools: false, vision: false }, medium: { tools: true, vision: false }, large: { tools: true, vision: true } } });
+
+    it('routes a request without tools or images as before', () => {
+      const d = route(input(TOPIC_PROMPTS.trivia[0]), caps);
+      expect(d.candidates[0]?.name).toBe('small');
+      expect(route(input(TOPIC_PROMPTS.trivia[0], { requires: { tools: false, vision: false } }), caps).candidates[0]?.name).toBe('small');
+    });
+
+    it('keeps models without tool support away from tool requests', () => {
+      const d = route(input(TOPIC_PROMPTS.trivia[0], { requires: { tools: true } }), caps);
+      expect(d.candidates.map((c) => c.name)).toEqual(expect.arrayContaining(['medium', 'large']));
+      expect(d.candidates.map((c) => c.name)).not.toContain('small');
+      expect(d.explanation.excluded).toContainEqual({ name: 'small', reason: 'no_tool_support' });
+    });
+
+    it('keeps models without vision away from image requests', () => {
+      const d = route(input(TOPIC_PROMPTS.trivia[0], { requires: { tools: true, vision: true } }), caps);
+      expect(d.candidates.map((c) => c.name)).toEqual(['large']);
+      expect(d.explanation.excluded).toEqual(
+        expect.arrayContaining([
+          { name: 'small', reason: 'no_tool_support' },
+          { name: 'medium', reason: 'no_vision' },
+        ]),
+      );
+    });
+
+    it('fails with routing_no_candidate naming the missing capability when no model has it', () => {
+      const none = buildTestState({ capabilities: { small: { tools: true, vision: false }, medium: { tools: true, vision: false }, large: { tools: true, vision: false } } });
+      let err: unknown;
+      try {
+        route(input(TOPIC_PROMPTS.trivia[0], { requires: { vision: true } }), none);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(GatewayError);
+      expect((err as GatewayError).code).toBe('routing_no_candidate');
+      expect((err as GatewayError).message).toMatch(/no_vision \(small, medium, large\)/);
+    });
+
+    it('assumes a model the catalog does not describe is capable', () => {
+      const d = route(input(TOPIC_PROMPTS.trivia[0], { requires: { tools: true, vision: true } }), state);
+      expect(d.candidates.map((c) => c.name)).toContain('small');
+      expect(d.explanation.excluded).toEqual([]);
+    });
+  });
+
   it('penalises latency variance only once the engine has statistics', () => {
     const base = route(input(TOPIC_PROMPTS.code[0]), state);
     expect(base.candidates.every((c) => c.penalties.latencySd === 0)).toBe(true);

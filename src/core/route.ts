@@ -43,6 +43,14 @@ export interface RouteInput {
   readonly observed?: ObservedStats;
   /** A precomputed embedding (from a remote embedder); the local one is used otherwise. */
   readonly embedding?: Float32Array;
+  /** What the request needs of a model; models without it are excluded (`no_tool_support`, `no_vision`). */
+  readonly requires?: ModelRequirements;
+}
+
+/** Capabilities a request needs, read from it by `toRoutingText` (`usesTools`, `hasImages`). */
+export interface ModelRequirements {
+  readonly tools?: boolean;
+  readonly vision?: boolean;
 }
 
 // Scratch buffers reused across calls: the hot path allocates only its output.
@@ -166,16 +174,24 @@ function expectedOutput(input: RouteInput, state: RouterState, bucket: Bucket): 
   return input.maxOutputTokens === undefined ? e : Math.min(e, input.maxOutputTokens);
 }
 
-/** Models the request may use at all: credentials present and allowed by tuning and policy. */
+/**
+ * Models the request may use at all: credentials present, allowed by tuning and policy, and able to
+ * take what the request holds (tools, images). A model without tool support would answer a tool
+ * request with a 4xx, which does not fall back: excluding it here is what keeps such requests served.
+ */
 function eligibleModels(input: RouteInput, state: RouterState, excluded: { name: string; reason: string }[]): RouterModel[] {
   const tuning = state.tuning;
   const policy = input.policy;
+  const needsTools = input.requires?.tools === true;
+  const needsVision = input.requires?.vision === true;
   const out: RouterModel[] = [];
   for (const m of state.models) {
     if (!input.providers.has(m.provider)) excluded.push({ name: m.name, reason: 'no_credentials' });
     else if (!isModelAllowed(m.name, m.id, tuning.allow, tuning.deny) || !isModelAllowed(m.name, m.id, policy?.allow, policy?.deny)) {
       excluded.push({ name: m.name, reason: 'policy' });
-    } else out.push(m);
+    } else if (needsTools && !m.tools) excluded.push({ name: m.name, reason: 'no_tool_support' });
+    else if (needsVision && !m.vision) excluded.push({ name: m.name, reason: 'no_vision' });
+    else out.push(m);
   }
   return out;
 }

@@ -26,6 +26,10 @@ export interface RouterModel {
   /** Learned quality per cluster, in [0, 1]; length k. */
   readonly quality: Float32Array;
   readonly reasoning: ModelReasoningCaps;
+  /** Accepts tool definitions and tool calls/results in the history (catalog `capabilities.tools`). */
+  readonly tools: boolean;
+  /** Accepts images (catalog `capabilities.vision`). */
+  readonly vision: boolean;
 }
 
 /** Reasoning the router applies by default for a bucket, when the client set none. */

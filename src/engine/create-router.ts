@@ -3,13 +3,15 @@ import { LruCache } from '../core/cache/lru-cache.js';
 import { packDecision, unpackDecision, type PackedDecision } from '../core/cache/packed-decision.js';
 import { requestFingerprint } from '../core/hash/request-fingerprint.js';
 import { toRoutingText } from '../core/request/routing-text.js';
-import { route, type ObservedStats, type RoutePolicy } from '../core/route.js';
+import { route, type ModelRequirements, type ObservedStats, type RoutePolicy } from '../core/route.js';
 import type { RouterState } from '../core/router-state.js';
 import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
 import type { ChatRequest } from '../types/chat.js';
 import type { AsyncEmbedder } from '../types/embedder.js';
 import type { RoutingDecision } from '../types/routing-decision.js';
 import type { HookContext, HookOutcome, Plugin, PreHookResult } from './hook-pipeline.js';
+
+const NO_REQUIREMENTS: ModelRequirements = Object.freeze({});
 
 /** The model names that ask Heimdall to choose. */
 export const AUTO_MODEL = 'auto';
@@ -150,6 +152,7 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
         ...(policy ? { policy } : {}),
         ...(observed ? { observed } : {}),
         ...(embedding ? { embedding } : {}),
+        requires: rt.usesTools || rt.hasImages ? { tools: rt.usesTools, vision: rt.hasImages } : NO_REQUIREMENTS,
       },
       state,
     );

@@ -14,6 +14,8 @@ const model = (index: number, name: string, quality: number[], inputPerMTok: num
   contextWindowTokens: 100_000,
   quality: Float32Array.from(quality),
   reasoning: { kind: 'none' },
+  tools: true,
+  vision: true,
 });
 
 const state = (models: RouterModel[]): RouterState => ({ version: 'v1', models }) as unknown as RouterState;

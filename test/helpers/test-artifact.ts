@@ -101,7 +101,14 @@ export function buildTestArtifact(overrides: Partial<ArtifactJson['router']> = {
 }
 
 /** Router state over the test artifact, each model on its own provider, prices from the artifact. */
-export function buildTestState(options: { artifact?: ParsedArtifact; reasoning?: Partial<Record<string, CatalogFacts['reasoning']>> } = {}): RouterState {
+export function buildTestState(
+  options: {
+    artifact?: ParsedArtifact;
+    reasoning?: Partial<Record<string, CatalogFacts['reasoning']>>;
+    /** Catalog capabilities per model name; a model not listed has none in its catalog facts (assumed capable). */
+    capabilities?: Partial<Record<string, { tools: boolean; vision: boolean }>>;
+  } = {},
+): RouterState {
   const artifact = options.artifact ?? buildTestArtifact();
   return buildRouterState({
     artifact,
@@ -111,7 +118,10 @@ export function buildTestState(options: { artifact?: ParsedArtifact; reasoning?:
     },
     catalog: (_p, model): CatalogFacts | undefined => {
       const m = TEST_MODELS.find((x) => x.model === model);
-      return m ? { inputPerMTok: m.input, outputPerMTok: m.output, contextWindowTokens: m.ctx, reasoning: options.reasoning?.[m.name] ?? { kind: 'none' } } : undefined;
+      if (!m) return undefined;
+      const facts: CatalogFacts = { inputPerMTok: m.input, outputPerMTok: m.output, contextWindowTokens: m.ctx, reasoning: options.reasoning?.[m.name] ?? { kind: 'none' } };
+      const caps = options.capabilities?.[m.name];
+      return caps === undefined ? facts : Object.assign(facts, caps);
     },
     overrides: {
       bucketDefaults: { cheap: {}, mid: { effort: 'low', budgetTokens: 2048 }, hard: { effort: 'high', budgetTokens: 8192 } },

@@ -27,6 +27,19 @@ describe('requestFingerprint', () => {
     expect(all.size).toBe(variants.length + 1);
   });
 
+  it('tells apart tool results that differ only by an image (routing then needs vision)', () => {
+    const withResult = (content: Array<{ type: 'text'; text: string } | { type: 'image'; source: { kind: 'url'; url: string } }>): ChatRequest => ({
+      format: 'openai',
+      model: 'auto',
+      system: [],
+      messages: [{ role: 'user', content: [{ type: 'tool_result', toolCallId: 'c1', content }] }],
+      stream: false,
+    });
+    const text = requestFingerprint(withResult([{ type: 'text', text: 'done' }]));
+    const image = requestFingerprint(withResult([{ type: 'text', text: 'done' }, { type: 'image', source: { kind: 'url', url: 'https://example.com/a.png' } }]));
+    expect(image).not.toBe(text);
+  });
+
   it('does not depend on the stream flag or the API dialect', () => {
     expect(requestFingerprint(req(['x'], { stream: true, format: 'anthropic' }))).toBe(requestFingerprint(req(['x'])));
   });

@@ -1,4 +1,4 @@
-import type { ChatRequest, ContentPart } from '../../types/chat.js';
+import type { ChatRequest, ContentPart, ImagePart } from '../../types/chat.js';
 
 /**
  * A compact fingerprint of everything in a request that can change its routing decision: the text
@@ -42,8 +42,7 @@ function mixPart(st: HashState, part: ContentPart): void {
       mix(st, part.text);
       return;
     case 'image':
-      mixCode(st, 5);
-      mix(st, part.source.kind === 'url' ? part.source.url : part.source.data.slice(0, 256));
+      mixImage(st, part);
       return;
     case 'tool_call':
       mixCode(st, 6);
@@ -52,9 +51,18 @@ function mixPart(st: HashState, part: ContentPart): void {
       return;
     case 'tool_result':
       mixCode(st, 7);
-      for (const c of part.content) if (c.type === 'text') mix(st, c.text);
+      // Images count here too: an image in a tool result restricts routing to models with vision.
+      for (const c of part.content) {
+        if (c.type === 'text') mix(st, c.text);
+        else mixImage(st, c);
+      }
       return;
   }
+}
+
+function mixImage(st: HashState, part: ImagePart): void {
+  mixCode(st, 5);
+  mix(st, part.source.kind === 'url' ? part.source.url : part.source.data.slice(0, 256));
 }
 
 function mixCode(st: HashState, code: number): void {

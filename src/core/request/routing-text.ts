@@ -17,6 +17,10 @@ export interface RoutingText {
   readonly promptTokens: number;
   /** `estimateTokens(text)` when it was computed on the way (one-part turns), so it is not computed twice. */
   readonly textTokens?: number;
+  /** Tools are defined, or the history holds tool calls or results: only a model with tool support can take it. */
+  readonly usesTools: boolean;
+  /** An image anywhere in the conversation (tool results included): only a model with vision can take it. */
+  readonly hasImages: boolean;
 }
 
 /**
@@ -29,6 +33,8 @@ export function toRoutingText(req: ChatRequest): RoutingText {
   for (const part of req.system) tokens += estimateTokens(part.text);
   let text = '';
   let textTokens: number | undefined;
+  let usesTools = false;
+  let hasImages = false;
   for (let i = req.messages.length - 1; i >= 0; i--) {
     const msg = req.messages[i];
     if (!msg) continue;
@@ -38,10 +44,18 @@ export function toRoutingText(req: ChatRequest): RoutingText {
       const t = partTokens(part);
       tokens += t;
       if (routed && msg.content.length === 1 && part.type === 'text') textTokens = t;
+      const type = part.type;
+      if (type === 'image') hasImages = true;
+      else if (type === 'tool_call') usesTools = true;
+      else if (type === 'tool_result') {
+        usesTools = true;
+        for (const c of part.content) if (c.type === 'image') hasImages = true;
+      }
     }
     if (routed) text = joinText(msg.content);
   }
-  if (req.tools) {
+  if (req.tools !== undefined && req.tools.length > 0) {
+    usesTools = true;
     for (const tool of req.tools) {
       tokens += estimateTokens(tool.name) + estimateTokens(tool.description ?? '') + estimateTokens(JSON.stringify(tool.parameters));
     }
@@ -50,7 +64,7 @@ export function toRoutingText(req: ChatRequest): RoutingText {
     text = req.system.map((p) => p.text).join('\n');
     textTokens = undefined;
   }
-  return textTokens === undefined ? { text, promptTokens: tokens } : { text, promptTokens: tokens, textTokens };
+  return textTokens === undefined ? { text, promptTokens: tokens, usesTools, hasImages } : { text, promptTokens: tokens, textTokens, usesTools, hasImages };
 }
 
 function partTokens(part: ContentPart): number {
