@@ -171,8 +171,11 @@ export function routerStateFromConfig(artifact: ParsedArtifact, config: Config, 
     },
     overrides,
     // A bounded LRU in front of the artifact's embedder; rebuilt with the state, so vectors never outlive their parameters.
-    embedder: createCachedEmbedder(createHashedEmbedder(artifact.embedder), Math.max(1, config.cache.embeddings.max_entries), (t) =>
-      windowTextKey(t, artifact.embedder.maxChars),
+    embedder: createCachedEmbedder(
+      createHashedEmbedder(artifact.embedder),
+      Math.max(1, config.cache.embeddings.max_entries),
+      (t) => windowTextKey(t, artifact.embedder.maxChars),
+      config.cache.embeddings.admission,
     ),
   });
 }

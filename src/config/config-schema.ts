@@ -220,7 +220,13 @@ export function createConfigSchema(env: ConfigEnv = {}) {
               admission: z.enum(['repeat', 'all']).default('repeat'),
             })
             .prefault({}),
-          embeddings: z.strictObject({ max_entries: nonNegativeInt.default(10_000) }).prefault({}),
+          embeddings: z
+            .strictObject({
+              max_entries: nonNegativeInt.default(10_000),
+              /** `repeat`: cache a text's vector when the text comes back; `all`: cache every vector. */
+              admission: z.enum(['repeat', 'all']).default('repeat'),
+            })
+            .prefault({}),
         })
         .prefault({}),
       embedding: z

@@ -56,7 +56,7 @@ describe('loadConfig defaults', () => {
     expect(config.models).toEqual(DEFAULT_MODEL_MAP);
     expect(config.providers.openai).toEqual({ base_url: 'https://api.openai.com/v1', enabled: true });
     expect(config.providers.openrouter.base_url).toBe('https://openrouter.ai/api/v1');
-    expect(config.cache).toEqual({ decisions: { enabled: true, max_entries: 10_000, ttl: 600_000, admission: 'repeat' }, embeddings: { max_entries: 10_000 } });
+    expect(config.cache).toEqual({ decisions: { enabled: true, max_entries: 10_000, ttl: 600_000, admission: 'repeat' }, embeddings: { max_entries: 10_000, admission: 'repeat' } });
     expect(config.embedding).toEqual({ kind: 'local' });
     expect(config.timeouts).toEqual({ connect: 5_000, headers: 60_000, idle: 60_000, embedding: 200, feature: 15, count_tokens: 5_000 });
     expect(config.fallbacks).toEqual({ enabled: true, max_attempts: 3 });

@@ -56,6 +56,16 @@ export interface DecisionCacheBackend {
 export interface DecideOptions {
   readonly providers: ReadonlySet<string>;
   readonly policy?: RoutePolicy;
+  /** Receives the embedding the decision was made with; left empty when the decision came from a cache. */
+  readonly embeddingOut?: EmbeddingSlot;
+}
+
+/**
+ * Where a decision leaves its routing text's embedding, so the decision log can store the vector
+ * without the embedding cache holding one per distinct prompt until the request ends.
+ */
+export interface EmbeddingSlot {
+  embedding?: Float32Array;
 }
 
 /** The routing plugin plus direct access to decisions and cache counters. */
@@ -141,6 +151,8 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
     const policy = policyFor(request.model, opts.policy);
     const rt = toRoutingText(request);
     const observed = options.observed?.();
+    const vector = embedding ?? state.embedder.embed(rt.text);
+    if (opts.embeddingOut !== undefined) opts.embeddingOut.embedding = vector;
     return route(
       {
         text: rt.text,
@@ -151,7 +163,7 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
         providers: opts.providers,
         ...(policy ? { policy } : {}),
         ...(observed ? { observed } : {}),
-        ...(embedding ? { embedding } : {}),
+        embedding: vector,
         requires: rt.usesTools || rt.hasImages ? { tools: rt.usesTools, vision: rt.hasImages } : NO_REQUIREMENTS,
       },
       state,

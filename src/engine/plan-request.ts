@@ -7,7 +7,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { ChatRequest } from '../types/chat.js';
 import { isProviderId, PROVIDER_IDS } from '../types/provider-id.js';
 import type { RoutingDecision } from '../types/routing-decision.js';
-import type { HeimdallRouter } from './create-router.js';
+import type { EmbeddingSlot, HeimdallRouter } from './create-router.js';
 import type { DispatchTarget } from './dispatch-target.js';
 import type { RequestCredentials } from './request-credentials.js';
 
@@ -22,6 +22,8 @@ export interface RequestPlan {
   readonly targets: ReadonlyArray<DispatchTarget>;
   /** The decision's bucket, or `explicit`. */
   readonly bucket: string;
+  /** The embedding the decision was made with (absent on a decision-cache hit); the decision log stores it. */
+  readonly embedding?: Float32Array;
 }
 
 /** What planning reads; the getters return the snapshot in service now. */
@@ -63,7 +65,8 @@ export async function planRequest(deps: PlanDeps, request: ChatRequest, creds: R
     const now = deps.now ?? performance.now.bind(performance);
     const policy: RoutePolicy | undefined = principal.maxPriceUsdPerRequest === undefined ? undefined : { maxPriceUsdPerRequest: principal.maxPriceUsdPerRequest };
     const t0 = now();
-    const opts = policy === undefined ? { providers: creds.providers } : { providers: creds.providers, policy };
+    const embeddingOut: EmbeddingSlot = {};
+    const opts = policy === undefined ? { providers: creds.providers, embeddingOut } : { providers: creds.providers, policy, embeddingOut };
     // The async path only when it buys something (remote embedder, shared cache): the local path stays synchronous.
     const decision = deps.router.prefersAsync ? await deps.router.decideAsync(request, opts) : deps.router.decide(request, opts);
     const decisionMs = now() - t0;
@@ -84,7 +87,8 @@ export async function planRequest(deps: PlanDeps, request: ChatRequest, creds: R
     if (targets.length === 0) {
       throw new GatewayError('policy_model_blocked', `Your gateway key (${principal.name}) may not use any of the models chosen for this request`);
     }
-    return { routed: true, decision, decisionMs, targets, bucket: decision.bucket };
+    const embedding = embeddingOut.embedding;
+    return embedding === undefined ? { routed: true, decision, decisionMs, targets, bucket: decision.bucket } : { routed: true, decision, decisionMs, targets, bucket: decision.bucket, embedding };
   }
   const targets = resolveExplicitModel(deps, request.model);
   if (targets === undefined) {

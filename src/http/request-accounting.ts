@@ -77,6 +77,7 @@ export function startAccounting(
       ...(errorCode === undefined ? {} : { errorCode }),
       ...(principal.anonymous ? {} : { client: principal.name }),
       ...(session === undefined ? {} : { sessionId: session.id }),
+      ...(plan.embedding === undefined ? {} : { embedding: plan.embedding }),
     });
   };
 

@@ -34,6 +34,8 @@ export interface DecisionLogInput {
   /** A gateway key's name or the client's user id. Never pass a credential here. */
   readonly client?: string;
   readonly sessionId?: string;
+  /** The routing text's embedding as the router used it; when absent the logger's `embed` makes it. */
+  readonly embedding?: Float32Array;
 }
 
 /** Counters of the logger, for metrics and the `heimdall logs` command. */
@@ -244,7 +246,7 @@ export function toRecord(input: DecisionLogInput, options: Pick<DecisionLoggerOp
       });
     }
   }
-  const embedding = text === '' ? undefined : options.embed?.(text);
+  const embedding = text === '' ? undefined : (input.embedding ?? options.embed?.(text));
   const metadata = input.request.metadata;
   const sessionId = input.sessionId ?? metadata?.['session_id'] ?? metadata?.['conversation_id'];
   const client = input.client ?? input.request.user;

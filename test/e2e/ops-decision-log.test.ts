@@ -59,6 +59,7 @@ describe('decision logs', () => {
   it('records every routed request after it ends (JSON, stream and errors), without the prompt by default', async () => {
     const gw = await startTestGateway(gatewayConfig('logs.db'));
     try {
+      const cachedAtStart = gw.gateway.routing.embeddingCacheStats().local.size;
       const ok = await chat(gw, 'what is the capital of france', {}, { 'x-request-id': 'req-json-1' });
       expect(ok.status).toBe(200);
       await ok.json();
@@ -92,6 +93,12 @@ describe('decision logs', () => {
       expect(json?.features).toBeDefined();
       // The routing text's embedding (base64 float32) so the record can be trained on without the prompt.
       expect(Buffer.from(json?.embedding ?? '', 'base64').length).toBe(4 * gw.gateway.routing.state().dim);
+      // It is the vector the router used, handed over with the request: the embedding cache, which
+      // admits a text when it comes back, holds none of these one-off prompts.
+      expect(gw.gateway.routing.embeddingCacheStats().local.size).toBe(cachedAtStart);
+      const routed = Buffer.from(json?.embedding ?? '', 'base64');
+      const expected = gw.gateway.routing.state().embedder.embed('what is the capital of france');
+      expect(Array.from(new Float32Array(routed.buffer, routed.byteOffset, routed.length / 4))).toEqual(Array.from(expected));
 
       expect(await record(store, 'req-stream-1')).toMatchObject({ routed: true, status: 'ok', outputTokens: 2 });
       const err = await record(store, 'req-fail-1');
