@@ -314,7 +314,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       }
       const floor = hints?.floor;
       const router = floor === undefined ? rt.router : { ...rt.router, decide: decideWithFloor(rt.router, floor), decideAsync: decideAsyncWithFloor(rt.router, floor) };
-      return planRequest({ router, state: rt.state, catalog, models: () => wiring.config.models }, request, creds);
+      return planRequest({ router, state: rt.state, catalog, models: () => wiring.config.models, unlisted: () => wiring.config.unlisted_models }, request, creds);
     },
     dispatchDeps: () => wiring.deps,
     aliases: aliasNames,
@@ -395,7 +395,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
           log: createLogger({ level: log.level as LoggerOptions['level'], destination: { write: () => undefined } }),
           // Synchronous decisions only: the async path would ask a remote embedder or Redis once per
           // warm-up request, i.e. hundreds of calls to outside services at every start.
-          plan: (request, creds) => planRequest({ router: { ...runtime.router, prefersAsync: false }, state: runtime.state, catalog, models: () => cfg.models }, request, creds),
+          plan: (request, creds) =>
+            planRequest({ router: { ...runtime.router, prefersAsync: false }, state: runtime.state, catalog, models: () => cfg.models, unlisted: () => cfg.unlisted_models }, request, creds),
         });
         const key = cfg.auth.gateway_keys[0]?.key;
         const http = await warmUpHttp(handler, cfg.server.warmup_requests, { stop: () => draining, ...(key === undefined ? {} : { headers: { authorization: `Bearer ${key}` } }) });

@@ -340,6 +340,12 @@ export function createConfigSchema(env: ConfigEnv = {}) {
           change_threshold: z.number().min(0).default(0.05),
         })
         .prefault({}),
+      /**
+       * An explicit model id the catalog does not list: `pass` sends it to the provider its spelling
+       * names (`anthropic/...`, `claude-*`, `gpt-*`, `o3-*`, `gemini-*`, other `vendor/model` to
+       * OpenRouter), whose answer says whether it exists; `refuse` answers 404 `caller_model_not_found`.
+       */
+      unlisted_models: z.enum(['pass', 'refuse']).default('pass'),
       /** Conversations stay on the tier they reached. */
       sessions: z.strictObject({ enabled: z.boolean().default(true), ttl: durationMs(3_600_000) }).prefault({}),
       redis: z.strictObject({ url: z.string().min(1).optional() }).prefault({}),

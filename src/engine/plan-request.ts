@@ -1,3 +1,4 @@
+import { inferProviderModel } from '../catalog/infer-provider-model.js';
 import type { ModelCatalog } from '../catalog/model-catalog.js';
 import type { ModelTarget } from '../config/default-models.js';
 import { toRoutingText } from '../core/request/routing-text.js';
@@ -33,6 +34,8 @@ export interface PlanDeps {
   readonly catalog: ModelCatalog;
   /** Config `models`: artifact model names and their serving targets. */
   readonly models: () => Readonly<Record<string, ModelTarget>>;
+  /** Config `unlisted_models`: `pass` (default) sends an explicit id the catalog does not list to the provider its spelling names. */
+  readonly unlisted?: () => 'pass' | 'refuse';
   readonly now?: () => number;
 }
 
@@ -90,7 +93,7 @@ export async function planRequest(deps: PlanDeps, request: ChatRequest, creds: R
     const embedding = embeddingOut.embedding;
     return embedding === undefined ? { routed: true, decision, decisionMs, targets, bucket: decision.bucket } : { routed: true, decision, decisionMs, targets, bucket: decision.bucket, embedding };
   }
-  const targets = resolveExplicitModel(deps, request.model);
+  const targets = resolveExplicitModel(deps, request.model) ?? (deps.unlisted?.() === 'refuse' ? undefined : unlistedTarget(deps.catalog, request.model));
   if (targets === undefined) {
     throw new GatewayError('caller_model_not_found', `The model \`${request.model}\` does not exist or is not served by this gateway; GET /v1/models lists the models`, {
       param: 'model',
@@ -104,19 +107,37 @@ export async function planRequest(deps: PlanDeps, request: ChatRequest, creds: R
   if (cap !== undefined) {
     // Worst case: the whole prompt plus the most output the request allows, at catalog prices.
     const m = deps.catalog.findByProviderModel(first.provider, first.providerModel);
-    if (m !== undefined) {
-      const outputTokens = request.maxOutputTokens ?? m.maxOutputTokens;
-      const worst = (toRoutingText(request).promptTokens * m.inputPerMTok + outputTokens * m.outputPerMTok) / 1_000_000;
-      if (worst > cap) {
-        throw new GatewayError(
-          'policy_model_blocked',
-          `This request could cost up to $${worst.toFixed(4)} on ${first.id}, above the $${cap} limit of your gateway key (${principal.name}); lower max_tokens or use model "auto"`,
-          { param: 'model' },
-        );
-      }
+    if (m === undefined) {
+      throw new GatewayError(
+        'policy_model_blocked',
+        `The catalog has no price for ${first.id}, so the $${cap} limit of your gateway key (${principal.name}) cannot be enforced on it; use a listed model or model "auto"`,
+        { param: 'model' },
+      );
+    }
+    const outputTokens = request.maxOutputTokens ?? m.maxOutputTokens;
+    const worst = (toRoutingText(request).promptTokens * m.inputPerMTok + outputTokens * m.outputPerMTok) / 1_000_000;
+    if (worst > cap) {
+      throw new GatewayError(
+        'policy_model_blocked',
+        `This request could cost up to $${worst.toFixed(4)} on ${first.id}, above the $${cap} limit of your gateway key (${principal.name}); lower max_tokens or use model "auto"`,
+        { param: 'model' },
+      );
     }
   }
   return { routed: false, decisionMs: 0, targets: targets.filter((t) => principal.allowsModel(t.id)), bucket: 'explicit' };
+}
+
+/**
+ * A target for an explicit id the catalog does not list, sent to the provider its spelling names
+ * (see {@link inferProviderModel}); the provider's own answer says whether the model exists. A model
+ * the catalog lists as retired stays refused, under any spelling.
+ */
+function unlistedTarget(catalog: ModelCatalog, model: string): DispatchTarget[] | undefined {
+  const inferred = inferProviderModel(model);
+  if (inferred === undefined) return undefined;
+  const listed = catalog.findByProviderModel(inferred.provider, inferred.providerModel);
+  if (listed !== undefined) return undefined;
+  return [{ id: `${inferred.provider}/${inferred.providerModel}`, name: model, provider: inferred.provider, providerModel: inferred.providerModel }];
 }
 
 /**

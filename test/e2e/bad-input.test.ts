@@ -65,7 +65,7 @@ describe('bad input on /v1/chat/completions (OpenAI error shape)', () => {
     ['an unknown role', JSON.stringify({ model: 'auto', messages: [{ role: 'wizard', content: 'hi' }] }), 400, 'invalid_request_error', 'caller_invalid_request'],
     ['an unsupported parameter', JSON.stringify({ model: 'auto', messages: [user('hi')], n: 3 }), 400, 'invalid_request_error', 'caller_invalid_request'],
     ['an unknown parameter', JSON.stringify({ model: 'auto', messages: [user('hi')], max_token: 3 }), 400, 'invalid_request_error', 'caller_invalid_request'],
-    ['an unknown model', JSON.stringify({ model: 'gpt-nonexistent-9', messages: [user('hi')] }), 404, 'not_found_error', 'caller_model_not_found'],
+    ['an unknown model', JSON.stringify({ model: 'nonexistent-model-9', messages: [user('hi')] }), 404, 'not_found_error', 'caller_model_not_found'],
     ['a retired model', JSON.stringify({ model: 'anthropic/claude-opus-4-1', messages: [user('hi')] }), 404, 'not_found_error', 'caller_model_not_found'],
   ])('rejects %s', async (_name, body, status, type, code) => {
     const before = upstream.requests.length;
@@ -155,7 +155,7 @@ describe('bad input on /v1/messages (Anthropic error shape)', () => {
     ['no max_tokens', JSON.stringify({ model: 'auto', messages: [user('hi')] }), 400, 'invalid_request_error'],
     ['a wrong type', JSON.stringify({ model: 'auto', max_tokens: 'ten', messages: [user('hi')] }), 400, 'invalid_request_error'],
     ['an empty text block', JSON.stringify({ model: 'auto', max_tokens: 10, messages: [user([{ type: 'text', text: '' }])] }), 400, 'invalid_request_error'],
-    ['an unknown model', JSON.stringify({ model: 'claude-nonexistent', max_tokens: 10, messages: [user('hi')] }), 404, 'not_found_error'],
+    ['an unknown model', JSON.stringify({ model: 'nonexistent-model-9', max_tokens: 10, messages: [user('hi')] }), 404, 'not_found_error'],
   ])('rejects %s', async (_name, body, status, type) => {
     const res = await post(ANTHROPIC, body);
     expect(res.status).toBe(status);

@@ -24,6 +24,9 @@ beforeAll(async () => {
     if (req.url === '/v1/messages' && (req.headers['authorization'] ?? '').includes('sk-ant-oat01-limited')) {
       return res.json(429, { type: 'error', error: { type: 'rate_limit_error', message: 'rate limited' } }, { 'retry-after': '1' });
     }
+    if (req.url === '/v1/messages' && (req.body as { model: string }).model === 'claude-nonexistent-0') {
+      return res.json(404, { type: 'error', error: { type: 'not_found_error', message: 'model: claude-nonexistent-0' } });
+    }
     if (req.url === '/v1/messages') return res.json(200, anthropicMessage((req.body as { model: string }).model, 'Bonjour'));
     if (!req.url.startsWith('/v1/messages/count_tokens')) return res.json(404, { type: 'error', error: { type: 'not_found_error', message: req.url } });
     // Never answered: the gateway's count timeout has to end the wait.
@@ -349,5 +352,33 @@ describe('count_tokens behind gateway keys', () => {
     expect(ok.status).toBe(200);
     const other = await fetch(url, { method: 'POST', headers: { 'x-api-key': 'hk-team-a-0123456789abcdef' }, body: JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] }) });
     expect(other.status).toBe(403);
+  });
+});
+
+describe('Claude models newer than the catalog', () => {
+  it('sends a model id the catalog does not list to Anthropic, as Claude Code names it', async () => {
+    const { data, response } = await client.messages
+      .create({ model: 'claude-opus-4-7', max_tokens: 64, messages: [{ role: 'user', content: 'Bonjour?' }], tools: [TOOL] })
+      .withResponse();
+    expect(data.content[0]).toMatchObject({ type: 'text', text: 'Bonjour' });
+    expect(response.headers.get('x-heimdall-provider')).toBe('anthropic');
+    expect(anthropicUp.requests.at(-1)?.body).toMatchObject({ model: 'claude-opus-4-7', max_tokens: 64 });
+    // count_tokens resolves it the same way.
+    const counted = await client.messages.countTokens({ model: 'claude-opus-4-7', messages: [{ role: 'user', content: 'Bonjour?' }] });
+    expect(counted.input_tokens).toBe(1234);
+    expect(anthropicUp.requests.at(-1)?.body).toMatchObject({ model: 'claude-opus-4-7' });
+  });
+
+  it("answers with Anthropic's own 4xx, in its error shape, when the model does not exist there", async () => {
+    const res = await fetch(`${gw.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'claude-nonexistent-0', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+    expect(body.type).toBe('error');
+    expect(body.error.type).toBe('invalid_request_error');
+    expect(body.error.message).toContain('model: claude-nonexistent-0');
   });
 });
