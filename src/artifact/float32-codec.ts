@@ -1,10 +1,15 @@
 import { GatewayError } from '../errors/gateway-error.js';
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /**
  * Large float arrays travel in the artifact as base64 of little-endian float32: 4 bytes a value
  * instead of ~10 characters of decimal JSON, and decoding is a copy instead of a parse.
  */
 export function encodeFloat32(values: Float32Array): string {
+  // A Float32Array already holds little-endian float32 on a little-endian machine: encode its bytes
+  // in place (the decision log encodes one embedding per request) instead of copying them twice.
+  if (LITTLE_ENDIAN) return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
   const bytes = new Uint8Array(values.length * 4);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i] as number, true);

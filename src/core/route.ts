@@ -210,6 +210,22 @@ const LAT_PEN = 5;
 const SCORE = 6;
 
 /**
+ * Score buffers, one per bucket (a decision may hold all three at once), reused by every call:
+ * their contents are read only before `route` returns. A new `Float64Array` per bucket per
+ * decision was an off-heap buffer (over V8's 64-byte on-heap limit) for the GC to track.
+ */
+const scoreScratch: Record<Bucket, Float64Array> = { cheap: new Float64Array(128), mid: new Float64Array(128), hard: new Float64Array(128) };
+
+function bucketScratch(bucket: Bucket, size: number): Float64Array {
+  let buf = scoreScratch[bucket];
+  if (buf.length < size) {
+    buf = new Float64Array(Math.max(size, 2 * buf.length));
+    scoreScratch[bucket] = buf;
+  }
+  return buf;
+}
+
+/**
  * One bucket's scored models, kept as numbers: only the candidates the decision takes become
  * objects (a bucket often scores a dozen models and the decision keeps three).
  */
@@ -253,7 +269,7 @@ function scoreBucket(
   }
   const members = state.buckets[bucket];
   const models: RouterModel[] = [];
-  const values = new Float64Array(eligible.length * STRIDE);
+  const values = bucketScratch(bucket, eligible.length * STRIDE);
   const order: number[] = [];
   let hasRoom = false;
   let eligibleMembers = 0;
