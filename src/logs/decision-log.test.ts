@@ -143,6 +143,22 @@ describe('createDecisionLogger', () => {
     expect(rows.map((r) => r.requestId)).toEqual(['1', '2', '3']);
   });
 
+  it('writes a backlog in store calls of up to maxFlushRecords, not one per batch', async () => {
+    const { store, rows, state } = flakyStore();
+    const logger = createDecisionLogger(store, { batchSize: 2, schedule: manualSchedule().schedule });
+    for (let i = 0; i < 100; i++) logger.log(input(`k${i}`, `prompt ${i}`));
+    await logger.flush();
+    expect(state.inserts).toBe(1);
+    expect(rows).toHaveLength(100);
+    const small = flakyStore();
+    const capped = createDecisionLogger(small.store, { batchSize: 2, maxFlushRecords: 30, schedule: manualSchedule().schedule });
+    for (let i = 0; i < 100; i++) capped.log(input(`c${i}`, `prompt ${i}`));
+    await capped.flush();
+    expect(small.state.inserts).toBe(4);
+    expect(small.rows.map((r) => r.requestId)).toEqual(Array.from({ length: 100 }, (_, i) => `c${i}`));
+    expect(capped.stats()).toMatchObject({ queued: 0, written: 100, dropped: 0 });
+  });
+
   it('buffers while the store is down, drops beyond maxQueue with a count, and recovers', async () => {
     const { store, rows, state } = flakyStore();
     const timer = manualSchedule();

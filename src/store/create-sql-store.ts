@@ -49,12 +49,20 @@ function decisionStore(db: SqlDriver): DecisionStore {
   const selectFrom = `SELECT d.*, f.score AS fb_score, f.label AS fb_label, f.created_at AS fb_at FROM decisions d LEFT JOIN feedback f ON f.request_id = d.request_id`;
   return {
     async insert(records) {
-      for (let i = 0; i < records.length; i += INSERT_CHUNK) {
-        const chunk = records.slice(i, i + INSERT_CHUNK);
-        const params: SqlValue[] = [];
-        for (const record of chunk) pushDecisionParams(params, record);
-        await db.run(insertSql(chunk.length), params);
+      if (records.length <= INSERT_CHUNK) {
+        if (records.length > 0) await db.run(insertSql(records.length), paramsOf(records));
+        return;
       }
+      // Several statements in one transaction, issued together: the SQLite driver posts them to its
+      // thread at once (one wait on the event loop, not one per statement) and commits once.
+      await db.transaction(async (tx) => {
+        const runs: Promise<number>[] = [];
+        for (let i = 0; i < records.length; i += INSERT_CHUNK) {
+          const chunk = records.slice(i, i + INSERT_CHUNK);
+          runs.push(tx.run(insertSql(chunk.length), paramsOf(chunk)));
+        }
+        await Promise.all(runs);
+      });
     },
     async get(requestId) {
       const rows = await db.query(`${selectFrom} WHERE d.request_id = ?`, [requestId]);
@@ -130,6 +138,12 @@ export function decisionParams(r: DecisionRecord): SqlValue[] {
   const out: SqlValue[] = [];
   pushDecisionParams(out, r);
   return out;
+}
+
+function paramsOf(records: readonly DecisionRecord[]): SqlValue[] {
+  const params: SqlValue[] = [];
+  for (const record of records) pushDecisionParams(params, record);
+  return params;
 }
 
 function pushDecisionParams(out: SqlValue[], r: DecisionRecord): void {

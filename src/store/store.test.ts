@@ -68,6 +68,18 @@ describeEachStore('store', (h) => {
     expect(await store.decisions.list({ limit: 5 })).toHaveLength(5);
   });
 
+  it('writes a multi-statement batch whole or not at all', async () => {
+    const { store } = h();
+    const batch = Array.from({ length: 120 }, (_, i) => record(`t${i}`, i));
+    // A NOT NULL column left empty in the last chunk: the whole batch is refused, nothing half-written.
+    batch[110] = { ...record('t110', 110), requestedModel: null as unknown as string };
+    await expect(store.decisions.insert(batch)).rejects.toThrow();
+    expect(await store.decisions.list({ since: 0 })).toHaveLength(0);
+    batch[110] = record('t110', 110);
+    await store.decisions.insert(batch);
+    expect(await store.decisions.list({ since: 0 })).toHaveLength(120);
+  });
+
   it('attaches and replaces feedback, refuses unknown ids, filters by feedback', async () => {
     const { store } = h();
     await store.decisions.insert([record('r1', 1000), record('r2', 2000)]);
