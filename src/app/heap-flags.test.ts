@@ -10,7 +10,7 @@ describe('heapFlags', () => {
   });
 
   it('has defaults and refuses an initial size above the cap', () => {
-    expect(loadConfig({ env: {} }).server.heap).toEqual({ initial_old_space_mb: 0, max_old_space_mb: 0, max_semi_space_mb: 0 });
+    expect(loadConfig({ env: {} }).server.heap).toEqual({ initial_old_space_mb: 128, max_old_space_mb: 0, max_semi_space_mb: 0 });
     expect(() => loadConfig({ env: {}, overrides: { server: { heap: { initial_old_space_mb: 128, max_old_space_mb: 96 } } } })).toThrow(
       /server\.heap\.initial_old_space_mb.*must not exceed max_old_space_mb \(96\)/s,
     );

@@ -127,12 +127,13 @@ export function createConfigSchema(env: ConfigEnv = {}) {
             .strictObject({
               /**
                * The old generation may reach this size before V8 starts a full GC, and never gets a
-               * lower limit afterwards; 0 = V8's own. Session 5 set 128: V8's limit sat ~10 MB above
-               * the live heap and the gateway promoted ~2 KB a request, a mark-compact every 2-4 s at
-               * 1,000 req/s. It now promotes ~0.1 KB a request (sessions 9-10), one mark-compact
-               * over a whole benchmark run with V8's limit, and 128 only held ~17 MB more garbage.
+               * lower limit afterwards: V8's own limit sits ~10 MB above the live heap at a steady
+               * 1,000 req/s, which meant a mark-compact every 2-4 s and most of the p99. Session 10
+               * tried V8's own again once the worker promoted ~0.1 KB a request: ~10 MB less at the
+               * peak in calm runs, but 12-15 mark-compacts and a p99 of 8-10 ms at 1,000 req/s in
+               * two full runs of three, when a busy machine slowed the worker and more survived.
                */
-              initial_old_space_mb: nonNegativeInt.default(0),
+              initial_old_space_mb: nonNegativeInt.default(128),
               /**
                * Largest young-generation semi-space (MB); 0 = V8's default (16 MB on 64-bit). 8 halves
                * the scavenge pauses at 1,000 req/s but doubles the scavenges, which at 3,000 req/s

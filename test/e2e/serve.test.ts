@@ -158,13 +158,13 @@ describe('heimdall serve', () => {
 
   it('runs a single gateway in a worker started with the configured heap flags, replaces it when it dies, and drains it on SIGTERM', async () => {
     // A 60 s grace: a worker that did not exit by itself after draining would only go at the SIGKILL after it, past the test's timeout.
-    const serve = startServe({ ...baseConfig, server: { workers: 1, shutdown_grace: '60s', warmup_decisions: 5, heap: { initial_old_space_mb: 64 } } });
+    const serve = startServe({ ...baseConfig, server: { workers: 1, shutdown_grace: '60s', warmup_decisions: 5 } });
     const ready = (): Array<{ pid?: number }> => serve.entries.filter((e) => e.msg === 'warm-up done; ready');
     await serve.until(() => ready().length === 1);
     const first = serve.entries.find((e) => e.msg === 'listening') as { pid: number; port: number };
     expect(first.pid).not.toBe(serve.child.pid);
     const argv = readFileSync(`/proc/${first.pid}/cmdline`, 'utf8').split('\0');
-    expect(argv).toContain('--initial-old-space-size=64');
+    expect(argv).toContain('--initial-old-space-size=128');
     expect(argv.some((a) => a.startsWith('--max-semi-space-size'))).toBe(false);
     await serve.until(() => serve.stderr().includes('gateway listening on'));
     expect(serve.stderr()).toContain(`heimdall: gateway listening on http://127.0.0.1:${first.port}`);
@@ -182,7 +182,7 @@ describe('heimdall serve', () => {
   });
 
   it('runs in its own process when node was started with the heap flags already', async () => {
-    const serve = startServe({ ...baseConfig, server: { workers: 1, warmup_decisions: 5, heap: { initial_old_space_mb: 64 } } }, ['--initial-old-space-size=96', '--max_semi_space_size=4']);
+    const serve = startServe({ ...baseConfig, server: { workers: 1, warmup_decisions: 5 } }, ['--initial-old-space-size=96', '--max_semi_space_size=4']);
     await serve.until(() => serve.entries.some((e) => e.msg === 'warm-up done; ready'));
     expect(serve.entries.find((e) => e.msg === 'listening')?.pid).toBe(serve.child.pid);
     serve.child.kill('SIGTERM');
@@ -190,7 +190,7 @@ describe('heimdall serve', () => {
   });
 
   it("exits with the worker's code when the gateway cannot start, instead of replacing it in a loop", async () => {
-    const serve = startServe({ ...baseConfig, artifact: { path: join(tmpdir(), 'heimdall-no-such-artifact.json'), reload_seconds: 0 }, server: { workers: 1, heap: { initial_old_space_mb: 64 } } });
+    const serve = startServe({ ...baseConfig, artifact: { path: join(tmpdir(), 'heimdall-no-such-artifact.json'), reload_seconds: 0 }, server: { workers: 1 } });
     const code = await serve.exited;
     // The worker's own exit code (1, as in-process), not the 0 of a worker that node's cluster code cut short.
     expect(code).toBe(1);
