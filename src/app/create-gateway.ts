@@ -299,6 +299,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
 
   // A scrape reaches one worker of a cluster (they share the port); it answers with every worker's metrics.
   const clusterMetrics = metrics !== undefined && cluster.isWorker ? connectClusterMetrics(metrics.registry) : undefined;
+  const budgeted = (keyName: string): boolean => ops.limiter.limitsFor(keyName)?.budgetUsd !== undefined;
   const services: GatewayServices = {
     log,
     metrics,
@@ -314,7 +315,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       }
       const floor = hints?.floor;
       const router = floor === undefined ? rt.router : { ...rt.router, decide: decideWithFloor(rt.router, floor), decideAsync: decideAsyncWithFloor(rt.router, floor) };
-      return planRequest({ router, state: rt.state, catalog, models: () => wiring.config.models, unlisted: () => wiring.config.unlisted_models }, request, creds);
+      return planRequest({ router, state: rt.state, catalog, models: () => wiring.config.models, unlisted: () => wiring.config.unlisted_models, budgeted }, request, creds);
     },
     dispatchDeps: () => wiring.deps,
     aliases: aliasNames,

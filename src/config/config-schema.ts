@@ -345,6 +345,7 @@ export function createConfigSchema(env: ConfigEnv = {}) {
        * An explicit model id the catalog does not list: `pass` sends it to the provider its spelling
        * names (`anthropic/...`, `claude-*`, `gpt-*`, `o3-*`, `gemini-*`, other `vendor/model` to
        * OpenRouter), whose answer says whether it exists; `refuse` answers 404 `caller_model_not_found`.
+       * Such a model has no price: gateway keys with a price cap or a USD budget cannot use it.
        */
       unlisted_models: z.enum(['pass', 'refuse']).default('pass'),
       /** Conversations stay on the tier they reached. */

@@ -71,5 +71,12 @@ describe('planRequest: explicit ids the catalog does not list', () => {
     expect(capped.code).toBe('policy_model_blocked');
     expect(capped.message).toMatch(/no price for anthropic\/claude-opus-4-7/);
     expect((await planRequest(planDeps(), request('claude-sonnet-4-5'), creds(principal({ maxPriceUsdPerRequest: 1 })))).targets[0]?.id).toBe('anthropic/claude-sonnet-4-5');
+    // A key with a USD budget: its spend on an unpriced model would count as $0.
+    const withBudget: PlanDeps = { ...planDeps(), budgeted: (name) => name === 'team-a' };
+    const budget = await refusal(planRequest(withBudget, request('claude-opus-4-7'), creds()));
+    expect(budget.code).toBe('policy_model_blocked');
+    expect(budget.message).toMatch(/cannot be charged to the budget of your gateway key \(team-a\)/);
+    expect((await planRequest(withBudget, request('claude-opus-4-7'), creds(principal({ name: 'team-b' })))).targets[0]?.id).toBe('anthropic/claude-opus-4-7');
+    expect((await planRequest(withBudget, request('claude-sonnet-4-5'), creds())).targets[0]?.id).toBe('anthropic/claude-sonnet-4-5');
   });
 });

@@ -36,6 +36,8 @@ export interface PlanDeps {
   readonly models: () => Readonly<Record<string, ModelTarget>>;
   /** Config `unlisted_models`: `pass` (default) sends an explicit id the catalog does not list to the provider its spelling names. */
   readonly unlisted?: () => 'pass' | 'refuse';
+  /** True when the gateway key has a USD budget (its spend is priced from the catalog). */
+  readonly budgeted?: (keyName: string) => boolean;
   readonly now?: () => number;
 }
 
@@ -104,9 +106,18 @@ export async function planRequest(deps: PlanDeps, request: ChatRequest, creds: R
     throw new GatewayError('policy_model_blocked', `Your gateway key (${principal.name}) may not use ${first.id}`, { param: 'model' });
   }
   const cap = principal.maxPriceUsdPerRequest;
+  const priced = deps.catalog.findByProviderModel(first.provider, first.providerModel);
+  if (priced === undefined && cap === undefined && !principal.anonymous && deps.budgeted?.(principal.name) === true) {
+    // Its spend would count as $0 against the budget.
+    throw new GatewayError(
+      'policy_model_blocked',
+      `The catalog has no price for ${first.id}, so it cannot be charged to the budget of your gateway key (${principal.name}); use a listed model or model "auto"`,
+      { param: 'model' },
+    );
+  }
   if (cap !== undefined) {
     // Worst case: the whole prompt plus the most output the request allows, at catalog prices.
-    const m = deps.catalog.findByProviderModel(first.provider, first.providerModel);
+    const m = priced;
     if (m === undefined) {
       throw new GatewayError(
         'policy_model_blocked',
