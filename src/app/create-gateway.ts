@@ -254,11 +254,14 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       .catch(() => undefined);
   }
   const m = metrics;
+  const recordUpstream = (gm: GatewayMetrics, provider: string, model: string, status: string, seconds: number): void => gm.upstream(provider, model, status, seconds);
   const observer: DispatchDeps['observer'] =
     m === undefined
       ? undefined
       : {
-          upstream: (t, status, ms) => m.upstream(t.provider, t.providerModel, status, ms / 1000),
+          // After the current chain of promise callbacks, i.e. once the answer is written: the
+          // histogram's label lookup and bucket search are not the client's wait.
+          upstream: (t, status, ms) => process.nextTick(recordUpstream, m, t.provider, t.providerModel, status, ms / 1000),
           fallback: (_t, reason) => m.fallback(reason),
         };
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { estimateCostUsd } from '../catalog/estimate-cost.js';
 import { Cancellation } from '../engine/cancellation.js';
 import { dispatchGenerate, dispatchStream, type DispatchInput, type DispatchOutcome } from '../engine/dispatch.js';
+import type { RequestPlan } from '../engine/plan-request.js';
 import { sessionIdOf, type SessionTracker } from '../engine/sessions.js';
 import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
 import { parseAnthropicMessagesRequest } from '../request/parse-anthropic-messages-request.js';
@@ -46,11 +47,16 @@ export async function handleChat(services: GatewayServices, format: ApiFormat, r
     recordPlanningFailure(services, ctx, request, creds.principal, err);
     throw err;
   }
-  services.metrics?.decision(plan.decisionMs / 1000);
-  services.metrics?.routed(plan);
   const accounting = startAccounting(services, ctx, request, creds.principal, plan, session);
   const reserving = accounting?.reserve();
-  if (reserving !== undefined) await reserving;
+  if (reserving !== undefined) {
+    try {
+      await reserving;
+    } catch (err) {
+      countPlan(services, plan);
+      throw err;
+    }
+  }
 
   // Not an AbortController: see Cancellation for what a signal per request cost.
   const cancel = new Cancellation();
@@ -95,8 +101,16 @@ export async function handleChat(services: GatewayServices, format: ApiFormat, r
   } finally {
     cancelDeadline();
     res.off('close', onClose);
+    // Counted once the answer is out: before the dispatch they delayed the upstream request.
+    countPlan(services, plan);
     accounting?.end(done, usage, failure);
   }
+}
+
+/** The decision's metrics: its latency, and the request by chosen model and bucket. */
+function countPlan(services: GatewayServices, plan: RequestPlan): void {
+  services.metrics?.decision(plan.decisionMs / 1000);
+  services.metrics?.routed(plan);
 }
 
 /** The session and the tier it reached so far. */
