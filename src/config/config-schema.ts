@@ -319,7 +319,8 @@ export function createConfigSchema(env: ConfigEnv = {}) {
       decision_log: z
         .strictObject({
           enabled: z.boolean().default(true),
-          // Rows per INSERT: a batch is one message to the SQLite writer (or one statement to PostgreSQL).
+          // Records that start a write without waiting for `flush`; a write takes everything queued
+          // (up to 1,000 records, in 50-row statements of one transaction when there are more than 50).
           batch_size: positiveInt.default(32),
           flush: durationMs(1_000),
           /** Records held while the store is down; beyond this they are dropped and counted. */

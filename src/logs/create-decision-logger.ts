@@ -112,7 +112,8 @@ export function createDecisionLogger(store: { readonly decisions: Pick<DecisionS
   const batchSize = Math.max(1, options.batchSize ?? 32);
   // Each store call is a round trip through the event loop (the SQLite writer's reply waits its
   // turn there): with 32 records a call, a saturated gateway wrote fewer records a second than it
-  // logged, and the queue filled and dropped (18,000 of 45,000 at 4,500 req/s, docs/benchmarks.md).
+  // logged, and the queue filled and dropped (15,937 of 44,804 answered requests' records at 4,500
+  // req/s, bench/decision-log-overload.ts, docs/benchmarks.md session 10).
   const maxFlush = Math.max(batchSize, options.maxFlushRecords ?? 1000);
   const flushMs = options.flushMs ?? 1000;
   const maxQueue = Math.max(1, options.maxQueue ?? 10_000);
