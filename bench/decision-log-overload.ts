@@ -9,13 +9,13 @@
  * per build and, last, one JSON object. What it checks: whether the decision log keeps up with what
  * the gateway answers (`dropped` should stay 0) and what a backlog costs in memory.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { parsePrometheusText } from '../test/e2e/helpers/prometheus-text.js';
-import { compileHelper, firstJsonLine, freePort, root, start, stop } from './processes.js';
+import { compileHelper, firstJsonLine, freePort, onlyChild, peakRssMb, root, start, stop } from './processes.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,21 +48,6 @@ async function waitReady(url: string): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** The process that serves: a cluster worker when the build forks one (heap flags), else the process itself. */
-function servingPid(pid: number): number {
-  try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter((c) => c !== '');
-    return children.length === 1 ? Number(children[0]) : pid;
-  } catch {
-    return pid;
-  }
-}
-
-function peakRssMb(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 102.4) / 10 : NaN;
 }
 
 async function openLoop(url: string): Promise<{ ok: number; errors: number; failures: Record<string, number> }> {
@@ -121,7 +106,8 @@ async function runOne(dist: string, upstreamUrl: string): Promise<Result> {
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitReady(url);
-    const pid = servingPid(child.pid as number);
+    // A cluster worker when the build forks one (heap flags), else the process itself.
+    const pid = onlyChild(child.pid) ?? child.pid;
     const load = await openLoop(url);
     // The records of the last requests are written within the logger's flush interval (1 s).
     await new Promise((r) => setTimeout(r, 2000));

@@ -28,7 +28,7 @@ import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { parsePrometheusText } from '../test/e2e/helpers/prometheus-text.js';
 import { gcTotals } from './gc-trace.js';
-import { compileHelper, firstJsonLine, freePort, root, start, stop } from './processes.js';
+import { compileHelper, firstJsonLine, freePort, onlyChild, peakRssMb, root, start, stop } from './processes.js';
 
 /**
  * Preloaded into Portkey's process. Portkey 1.15.2 on Node answers every streaming request with a
@@ -191,25 +191,6 @@ function youngGenerationStats(lines: readonly string[]): string {
   const { scavenges, markCompacts, promoted, allocated, survived, pause } = gcTotals(main, { skipAfterMarkCompact: true });
   if (scavenges === 0) return 'no scavenges traced';
   return `young generation: ${scavenges} scavenges (mean pause ${(pause / scavenges).toFixed(2)} ms), ${((100 * promoted) / allocated).toFixed(1)}% of the allocation promoted, ${(survived / scavenges / 1e6).toFixed(2)} MB survived a scavenge on average, ${markCompacts} mark-compacts`;
-}
-
-/** The one child process of `pid` (heimdall's worker under its cluster primary), if it has exactly one. */
-function onlyChild(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter((c) => c !== '');
-    return children.length === 1 ? Number(children[0]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Peak resident set size (VmHWM) of a process, in MB. */
-function peakRssMb(pid: number | undefined): number {
-  if (pid === undefined) return NaN;
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
-  return Math.round((kb / 1024) * 10) / 10;
 }
 
 interface Target {

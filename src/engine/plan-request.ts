@@ -6,7 +6,7 @@ import type { RoutePolicy } from '../core/route.js';
 import type { RouterModel, RouterState } from '../core/router-state.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { ChatRequest } from '../types/chat.js';
-import { isProviderId, PROVIDER_IDS } from '../types/provider-id.js';
+import { PROVIDER_IDS } from '../types/provider-id.js';
 import type { RoutingDecision } from '../types/routing-decision.js';
 import type { EmbeddingSlot, HeimdallRouter } from './create-router.js';
 import type { DispatchTarget } from './dispatch-target.js';
@@ -178,11 +178,8 @@ export function resolveExplicitModel(deps: Pick<PlanDeps, 'catalog' | 'models'>,
       if (found !== undefined) break;
     }
     // `provider/model` where the provider's own id is known under another spelling (dated alias).
-    const slash = model.indexOf('/');
-    if (found === undefined && slash > 0) {
-      const provider = model.slice(0, slash);
-      if (isProviderId(provider)) found = catalog.findByProviderModel(provider, model.slice(slash + 1));
-    }
+    const named = found === undefined ? inferProviderModel(model) : undefined;
+    if (named !== undefined) found = catalog.findByProviderModel(named.provider, named.providerModel);
   }
   if (found === undefined || found.status === 'retired') return undefined;
   const primary: DispatchTarget = {
