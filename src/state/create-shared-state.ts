@@ -1,4 +1,4 @@
-import { connectRedis, type ConnectRedisOptions } from './connect-redis.js';
+import type { ConnectRedisOptions } from './connect-redis.js';
 import { createMemorySharedState } from './memory-shared-state.js';
 import { createRedisSharedState } from './redis-shared-state.js';
 import { createResilientSharedState, type ResilientSharedState, type SharedStateHealth } from './resilient-shared-state.js';
@@ -30,6 +30,8 @@ export type GatewaySharedState = SharedState & { health(): SharedStateHealth | u
 export async function createSharedState(options: CreateSharedStateOptions = {}): Promise<GatewaySharedState> {
   const local = createMemorySharedState({ ...(options.now ? { now: options.now } : {}), ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }) });
   if (options.redisUrl === undefined || options.redisUrl === '') return { ...local, health: () => undefined };
+  // ioredis costs ~20 MB of RSS once loaded: only a gateway that uses Redis pays for it.
+  const { connectRedis } = await import('./connect-redis.js');
   const client = await connectRedis(options.redisUrl, options);
   const redis = createRedisSharedState(client, { ...(options.now ? { now: options.now } : {}), ...(options.prefix === undefined ? {} : { prefix: options.prefix }) });
   const resilient = createResilientSharedState(redis, local, options.now ? { now: options.now } : {});

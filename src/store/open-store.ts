@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { castToError, GatewayError } from '../errors/gateway-error.js';
 import { createSqlStore } from './create-sql-store.js';
 import { migrate } from './migrate.js';
-import { openPostgresDriver } from './postgres-driver.js';
 import type { SqlDriver } from './sql-driver.js';
 import { openSqliteWorkerDriver } from './sqlite-worker-driver.js';
 import type { Store } from './store.js';
@@ -52,6 +51,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   if (target.kind === 'sqlite') {
     driver = openSqliteWorkerDriver(target.path);
   } else {
+    // pg is loaded only for a PostgreSQL store: a SQLite gateway does not keep it in memory.
+    const { openPostgresDriver } = await import('./postgres-driver.js');
     driver = openPostgresDriver(target.url, {
       ...(options.poolSize === undefined ? {} : { max: options.poolSize }),
       ...(options.connectTimeoutMs === undefined ? {} : { connectionTimeoutMs: options.connectTimeoutMs }),
