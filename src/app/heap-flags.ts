@@ -6,7 +6,18 @@ export function heapFlags(heap: Config['server']['heap']): string[] {
   if (heap.initial_old_space_mb > 0) flags.push(`--initial-old-space-size=${heap.initial_old_space_mb}`);
   if (heap.max_old_space_mb > 0) flags.push(`--max-old-space-size=${heap.max_old_space_mb}`);
   if (heap.max_semi_space_mb > 0) flags.push(`--max-semi-space-size=${heap.max_semi_space_mb}`);
+  if (!heap.optimize_wasm) flags.push('--liftoff-only');
   return flags;
+}
+
+/**
+ * The environment a gateway worker needs for `server.heap` that the current one lacks: glibc reads
+ * its malloc tunables only when a process starts, and an operator's own `GLIBC_TUNABLES` wins.
+ */
+export function heapEnv(heap: Config['server']['heap'], env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  if (heap.malloc_trim_threshold_kb === 0 || env['GLIBC_TUNABLES'] !== undefined) return {};
+  const bytes = heap.malloc_trim_threshold_kb * 1024;
+  return { GLIBC_TUNABLES: `glibc.malloc.trim_threshold=${bytes}:glibc.malloc.mmap_threshold=${bytes}` };
 }
 
 /**
@@ -18,7 +29,8 @@ export function missingFlags(wanted: readonly string[], execArgv: readonly strin
   return wanted.filter((flag) => !given.has(optionName(flag)));
 }
 
-// V8 accepts both spellings (--max-old-space-size, --max_old_space_size).
+// V8 accepts both spellings (--max-old-space-size, --max_old_space_size) and a boolean's negation
+// (--no-liftoff-only) is the same option.
 function optionName(arg: string): string {
-  return (arg.split('=')[0] as string).replaceAll('_', '-');
+  return (arg.split('=')[0] as string).replaceAll('_', '-').replace(/^--no-/, '--');
 }

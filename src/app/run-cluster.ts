@@ -10,6 +10,8 @@ export interface ClusterOptions {
   readonly shutdownGraceMs: number;
   /** Node flags for the workers (default: the primary's own). */
   readonly execArgv?: readonly string[];
+  /** Environment variables the workers get on top of the primary's own. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -30,7 +32,7 @@ export function runClusterPrimary(options: ClusterOptions): Promise<number> {
   if (options.workers === 1) cluster.schedulingPolicy = cluster.SCHED_NONE;
   cluster.setupPrimary({ execArgv: [...(options.execArgv ?? process.execArgv)] });
   const fork = (id: number): Worker => {
-    const worker = cluster.fork({ HEIMDALL_WORKER_ID: String(id) });
+    const worker = cluster.fork({ ...options.env, HEIMDALL_WORKER_ID: String(id) });
     worker.once('listening', () => {
       everListened = true;
     });

@@ -142,6 +142,23 @@ export function createConfigSchema(env: ConfigEnv = {}) {
               max_semi_space_mb: nonNegativeInt.default(0),
               /** Hard cap of the old generation (memory-limited containers); 0 = V8's default. */
               max_old_space_mb: nonNegativeInt.default(0),
+              /**
+               * undici parses responses with llhttp compiled to WebAssembly; once it is hot, V8
+               * recompiles it with TurboFan, which holds ~30 MB for the duration of that one
+               * compile and so set the worker's peak RSS at start-up (Liftoff, the baseline
+               * compiler, parses the same responses at no measurable CPU cost: docs/benchmarks.md,
+               * session 11). false passes `--liftoff-only`.
+               */
+              optimize_wasm: z.boolean().default(false),
+              /**
+               * glibc's malloc returns freed memory to the system only above a threshold that grows
+               * with the largest block ever freed (up to 32 MB), so the gateway's arenas kept what
+               * start-up and bursts had used. A fixed threshold (KB; `glibc.malloc.trim_threshold`
+               * and `mmap_threshold` in `GLIBC_TUNABLES`, set for the workers unless the
+               * environment already has `GLIBC_TUNABLES`) lets it go. 0 = glibc's own.
+               */
+              // glibc ignores an mmap threshold above 32 MB on 64-bit.
+              malloc_trim_threshold_kb: nonNegativeInt.max(32_768).default(128),
             })
             .prefault({})
             .superRefine((heap, ctx) => {

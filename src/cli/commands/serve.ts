@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig, type LoadConfigOptions } from '../../config/load-config.js';
-import { heapFlags, missingFlags } from '../../app/heap-flags.js';
+import { heapEnv, heapFlags, missingFlags } from '../../app/heap-flags.js';
 import { runClusterPrimary } from '../../app/run-cluster.js';
 
 const HELP = `Usage: heimdall serve [options]
@@ -64,12 +64,13 @@ export async function run(argv: string[]): Promise<number> {
   // V8 sizes its heap when the process starts: a gateway that needs flags this process was not
   // started with runs in a worker forked with them, under a primary that also restarts it.
   const addFlags = missingFlags(heapFlags(config.server.heap), process.execArgv, process.env['NODE_OPTIONS']);
+  const addEnv = heapEnv(config.server.heap, process.env);
 
-  if (cluster.isPrimary && (workers > 1 || addFlags.length > 0)) {
+  if (cluster.isPrimary && (workers > 1 || addFlags.length > 0 || Object.keys(addEnv).length > 0)) {
     const log = (message: string, fields?: Record<string, unknown>): void => {
       process.stdout.write(`${JSON.stringify({ level: 30, time: new Date().toISOString(), pid: process.pid, role: 'primary', ...fields, msg: message })}\n`);
     };
-    return runClusterPrimary({ workers, log, shutdownGraceMs: config.server.shutdown_grace, execArgv: [...process.execArgv, ...addFlags] });
+    return runClusterPrimary({ workers, log, shutdownGraceMs: config.server.shutdown_grace, execArgv: [...process.execArgv, ...addFlags], env: addEnv });
   }
 
   // Signal handlers go in before anything can announce the server: a supervisor that stops the
