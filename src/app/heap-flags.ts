@@ -6,6 +6,7 @@ export function heapFlags(heap: Config['server']['heap']): string[] {
   if (heap.initial_old_space_mb > 0) flags.push(`--initial-old-space-size=${heap.initial_old_space_mb}`);
   if (heap.max_old_space_mb > 0) flags.push(`--max-old-space-size=${heap.max_old_space_mb}`);
   if (heap.max_semi_space_mb > 0) flags.push(`--max-semi-space-size=${heap.max_semi_space_mb}`);
+  if (heap.growing_percent > 0) flags.push(`--heap-growing-percent=${heap.growing_percent}`);
   if (!heap.optimize_wasm) flags.push('--liftoff-only');
   return flags;
 }
