@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isGatewayError } from '../errors/gateway-error.js';
 import { describeEachStore } from './__fixtures__/each-store.js';
+import { insertChunks } from './create-sql-store.js';
 import { MIGRATIONS } from './migrations.js';
 import { migrate, schemaVersion } from './migrate.js';
 import { openStore, parseStorageUrl, redactUrl } from './open-store.js';
@@ -70,14 +71,18 @@ describeEachStore('store', (h) => {
 
   it('writes a multi-statement batch whole or not at all', async () => {
     const { store } = h();
-    const batch = Array.from({ length: 120 }, (_, i) => record(`t${i}`, i));
-    // A NOT NULL column left empty in the last chunk: the whole batch is refused, nothing half-written.
-    batch[110] = { ...record('t110', 110), requestedModel: null as unknown as string };
-    await expect(store.decisions.insert(batch)).rejects.toThrow();
-    expect(await store.decisions.list({ since: 0 })).toHaveLength(0);
-    batch[110] = record('t110', 110);
-    await store.decisions.insert(batch);
-    expect(await store.decisions.list({ since: 0 })).toHaveLength(120);
+    // 37 rows: three statements (32 + 4 + 1) below one chunk; 120: two chunks of 50, then 16 + 4.
+    for (const [size, bad] of [[37, 36], [120, 110]] as const) {
+      const batch = Array.from({ length: size }, (_, i) => record(`t${size}-${i}`, i));
+      // A NOT NULL column left empty in a statement after the first: the whole batch is refused, nothing half-written.
+      batch[bad] = { ...record(`t${size}-${bad}`, bad), requestedModel: null as unknown as string };
+      await expect(store.decisions.insert(batch)).rejects.toThrow();
+      expect(await store.decisions.list({ since: 0 })).toHaveLength(0);
+      batch[bad] = record(`t${size}-${bad}`, bad);
+      await store.decisions.insert(batch);
+      expect((await store.decisions.list({ since: 0 })).map((d) => d.requestId).sort()).toEqual(batch.map((r) => r.requestId).sort());
+      await store.decisions.purge(Number.MAX_SAFE_INTEGER);
+    }
   });
 
   it('attaches and replaces feedback, refuses unknown ids, filters by feedback', async () => {
@@ -225,6 +230,23 @@ describe('storage URLs', () => {
     } finally {
       await driver.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('insertChunks', () => {
+  it('splits a batch into full chunks of 50 and the rest into powers of two, so few statement sizes exist', () => {
+    expect(insertChunks(0)).toEqual([]);
+    expect(insertChunks(1)).toEqual([1]);
+    expect(insertChunks(32)).toEqual([32]);
+    expect(insertChunks(37)).toEqual([32, 4, 1]);
+    expect(insertChunks(50)).toEqual([50]);
+    expect(insertChunks(64)).toEqual([50, 8, 4, 2]);
+    expect(insertChunks(137)).toEqual([50, 50, 32, 4, 1]);
+    for (let n = 0; n <= 1_000; n++) {
+      const sizes = insertChunks(n);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(n);
+      for (const size of sizes) expect([1, 2, 4, 8, 16, 32, 50]).toContain(size);
     }
   });
 });

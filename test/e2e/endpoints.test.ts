@@ -141,7 +141,7 @@ describe('configuration reload of start-only settings', () => {
       local.gateway.applyConfig(loadConfig({ env: {}, overrides: { ...base, server: { ...base.server, request_timeout: 5_000 } } }));
       expect(local.gateway.services.config().server.request_timeout).toBe(5_000);
       expect(warnings()).toHaveLength(0);
-      local.gateway.applyConfig(loadConfig({ env: {}, overrides: { ...base, server: { ...base.server, port: 9999, heap: { initial_old_space_mb: 64 } } } }));
+      local.gateway.applyConfig(loadConfig({ env: {}, overrides: { ...base, server: { ...base.server, port: 9999, heap: { initial_old_space_mb: 96 } } } }));
       expect(warnings()).toHaveLength(1);
       expect(warnings()[0]?.['keys']).toEqual(['server.port', 'server.heap']);
     } finally {

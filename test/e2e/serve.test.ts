@@ -119,12 +119,12 @@ describe('heimdall serve', () => {
     expect(await exited).toBe(0);
   });
 
-  const startServe = (config: object, nodeArgs: string[] = []) => {
+  const startServe = (config: object, nodeArgs: string[] = [], env: Record<string, string> = {}) => {
     const configPath = join(tmpdir(), `heimdall-serve-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
     writeFileSync(configPath, JSON.stringify(config));
     const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--host', '127.0.0.1', '--config', configPath], {
       cwd: join(import.meta.dirname, '../..'),
-      env: { ...process.env, PORT: '', NODE_OPTIONS: '' },
+      env: { ...process.env, PORT: '', NODE_OPTIONS: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -164,8 +164,10 @@ describe('heimdall serve', () => {
     const first = serve.entries.find((e) => e.msg === 'listening') as { pid: number; port: number };
     expect(first.pid).not.toBe(serve.child.pid);
     const argv = readFileSync(`/proc/${first.pid}/cmdline`, 'utf8').split('\0');
-    expect(argv).toContain('--initial-old-space-size=128');
+    expect(argv).toEqual(expect.arrayContaining(['--initial-old-space-size=64', '--heap-growing-percent=100', '--liftoff-only']));
     expect(argv.some((a) => a.startsWith('--max-semi-space-size'))).toBe(false);
+    // glibc rewrites the variable in place as it parses it: the first tunable is what stays readable.
+    expect(readFileSync(`/proc/${first.pid}/environ`, 'utf8').split('\0')).toContain('GLIBC_TUNABLES=glibc.malloc.trim_threshold=131072');
     await serve.until(() => serve.stderr().includes('gateway listening on'));
     expect(serve.stderr()).toContain(`heimdall: gateway listening on http://127.0.0.1:${first.port}`);
     expect((await fetch(`http://127.0.0.1:${first.port}/ready`)).status).toBe(200);
@@ -181,8 +183,9 @@ describe('heimdall serve', () => {
     expect(serve.entries.some((e) => e.msg === 'stopped' && e.pid === second.pid)).toBe(true);
   });
 
-  it('runs in its own process when node was started with the heap flags already', async () => {
-    const serve = startServe({ ...baseConfig, server: { workers: 1, warmup_decisions: 5 } }, ['--initial-old-space-size=96', '--max_semi_space_size=4']);
+  it('runs in its own process when node was started with the heap flags and malloc tunables already', async () => {
+    const flags = ['--initial-old-space-size=96', '--max_semi_space_size=4', '--heap-growing-percent=50', '--no-liftoff-only'];
+    const serve = startServe({ ...baseConfig, server: { workers: 1, warmup_decisions: 5 } }, flags, { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' });
     await serve.until(() => serve.entries.some((e) => e.msg === 'warm-up done; ready'));
     expect(serve.entries.find((e) => e.msg === 'listening')?.pid).toBe(serve.child.pid);
     serve.child.kill('SIGTERM');
