@@ -1,5 +1,5 @@
 import type { Bucket } from '../types/routing-decision.js';
-import type { SqlDriver, SqlRow, SqlValue } from './sql-driver.js';
+import type { SqlDriver, SqlRow, SqlStatement, SqlValue } from './sql-driver.js';
 import type {
   ArtifactRegistryStore,
   CatalogChange,
@@ -70,17 +70,15 @@ function decisionStore(db: SqlDriver): DecisionStore {
         await db.run(insertSql(records.length), paramsOf(records));
         return;
       }
-      // Several statements in one transaction, issued together: the SQLite driver posts them to its
-      // thread at once (one wait on the event loop, not one per statement) and commits once.
-      await db.transaction(async (tx) => {
-        const runs: Promise<number>[] = [];
-        let at = 0;
-        for (const size of sizes) {
-          runs.push(tx.run(insertSql(size), paramsOf(records.slice(at, at + size))));
-          at += size;
-        }
-        await Promise.all(runs);
-      });
+      // Several statements in one transaction: the SQLite driver sends them to its thread as one
+      // message, which commits once.
+      const statements: SqlStatement[] = [];
+      let at = 0;
+      for (const size of sizes) {
+        statements.push({ sql: insertSql(size), params: paramsOf(records.slice(at, at + size)) });
+        at += size;
+      }
+      await db.runAll(statements);
     },
     async get(requestId) {
       const rows = await db.query(`${selectFrom} WHERE d.request_id = ?`, [requestId]);

@@ -3,4 +3,4 @@ export { openStore, parseStorageUrl, redactUrl, type OpenStoreOptions, type Stor
 export { createSqlStore } from './create-sql-store.js';
 export { migrate, schemaVersion } from './migrate.js';
 export { MIGRATIONS, type Migration } from './migrations.js';
-export type { SqlDriver, SqlDialect, SqlRow, SqlValue } from './sql-driver.js';
+export type { SqlDriver, SqlDialect, SqlRow, SqlStatement, SqlValue } from './sql-driver.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { SqlDriver, SqlRow, SqlValue } from './sql-driver.js';
+import type { SqlDriver, SqlRow, SqlStatement, SqlValue } from './sql-driver.js';
 
 /** Options of {@link openPostgresDriver}. */
 export interface PostgresDriverOptions {
@@ -44,7 +44,7 @@ export function openPostgresDriver(url: string, options: PostgresDriverOptions =
     }
     return entry;
   };
-  const on = (client: pg.Pool | pg.PoolClient): Omit<SqlDriver, 'transaction' | 'close'> => ({
+  const on = (client: pg.Pool | pg.PoolClient): Omit<SqlDriver, 'runAll' | 'transaction' | 'close'> => ({
     dialect: 'postgres',
     async query(sql, params = []) {
       const { text, name } = prepared(sql);
@@ -60,11 +60,17 @@ export function openPostgresDriver(url: string, options: PostgresDriverOptions =
       await client.query(sql);
     },
   });
-  return {
+  const runEach = async (driver: Pick<SqlDriver, 'run'>, statements: readonly SqlStatement[]): Promise<number> => {
+    let changed = 0;
+    for (const s of statements) changed += await driver.run(s.sql, s.params);
+    return changed;
+  };
+  const driver: SqlDriver = {
     ...on(pool),
+    runAll: (statements) => driver.transaction((tx) => runEach(tx, statements)),
     async transaction(fn) {
       const client = await pool.connect();
-      const tx: SqlDriver = { ...on(client), transaction: (inner) => inner(tx), close: () => Promise.resolve() };
+      const tx: SqlDriver = { ...on(client), runAll: (statements) => runEach(tx, statements), transaction: (inner) => inner(tx), close: () => Promise.resolve() };
       try {
         await client.query('BEGIN');
         const result = await fn(tx);
@@ -79,4 +85,5 @@ export function openPostgresDriver(url: string, options: PostgresDriverOptions =
     },
     close: () => pool.end(),
   };
+  return driver;
 }

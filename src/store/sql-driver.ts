@@ -1,6 +1,12 @@
 /** A value a statement parameter or a result column may hold. */
 export type SqlValue = string | number | null;
 
+/** One statement of {@link SqlDriver.runAll}. */
+export interface SqlStatement {
+  readonly sql: string;
+  readonly params: readonly SqlValue[];
+}
+
 /** A result row: column name to value (BIGINT columns come back as numbers on both dialects). */
 export type SqlRow = Readonly<Record<string, SqlValue>>;
 
@@ -17,6 +23,12 @@ export interface SqlDriver {
   query(sql: string, params?: readonly SqlValue[]): Promise<SqlRow[]>;
   /** Runs one statement; resolves to the number of rows it changed. */
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  /**
+   * Runs the statements in order in one transaction, all or none (inside {@link transaction}: as
+   * part of it); resolves to the rows they changed together. The SQLite driver sends them to its
+   * thread as one message.
+   */
+  runAll(statements: readonly SqlStatement[]): Promise<number>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /**

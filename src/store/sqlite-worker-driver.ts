@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { SqlDriver, SqlRow, SqlValue } from './sql-driver.js';
+import type { SqlDriver, SqlRow, SqlStatement, SqlValue } from './sql-driver.js';
+
+const NO_STATEMENTS: readonly SqlStatement[] = [];
 
 /**
  * The worker's source: it owns the better-sqlite3 connection and runs one message at a time, in
@@ -60,6 +62,14 @@ parentPort.on('message', (m) => {
     let result = null;
     if (m.op === 'query') result = prepare(m.sql).all(...m.params);
     else if (m.op === 'run') result = prepare(m.sql).run(...m.params).changes;
+    else if (m.op === 'runAll') {
+      let changed = 0;
+      // A savepoint when a transaction is already open (runAll inside transaction()).
+      db.transaction(() => {
+        for (const s of m.statements) changed += prepare(s.sql).run(...s.params).changes;
+      })();
+      result = changed;
+    }
     else if (m.op === 'exec') db.exec(m.sql);
     else if (m.op === 'rollback') { if (db.inTransaction) db.exec('ROLLBACK'); }
     else if (m.op === 'close') db.close();
@@ -70,7 +80,7 @@ parentPort.on('message', (m) => {
 });
 `;
 
-type Op = 'query' | 'run' | 'exec' | 'rollback' | 'close';
+type Op = 'query' | 'run' | 'runAll' | 'exec' | 'rollback' | 'close';
 interface Reply {
   readonly id: number;
   readonly ok: boolean;
@@ -114,13 +124,13 @@ export function openSqliteWorkerDriver(path: string): SqlDriver {
   worker.on('error', (err) => failAll(err));
   worker.on('exit', (code) => failAll(new Error(`the SQLite worker exited (code ${code})`)));
 
-  const send = (op: Op, sql = '', params: readonly SqlValue[] = []): Promise<unknown> => {
+  const send = (op: Op, sql = '', params: readonly SqlValue[] = [], statements: readonly SqlStatement[] = NO_STATEMENTS): Promise<unknown> => {
     if (dead) return Promise.reject(dead);
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
       if (pending.size === 1) worker.ref();
-      worker.postMessage({ id, op, sql, params });
+      worker.postMessage({ id, op, sql, params, statements });
     });
   };
   let tail: Promise<unknown> = Promise.resolve();
@@ -133,6 +143,7 @@ export function openSqliteWorkerDriver(path: string): SqlDriver {
     dialect: 'sqlite',
     query: (sql, params = []) => send('query', sql, params) as Promise<SqlRow[]>,
     run: (sql, params = []) => send('run', sql, params) as Promise<number>,
+    runAll: (statements) => send('runAll', '', [], statements) as Promise<number>,
     exec: (sql) => send('exec', sql).then(() => undefined),
     transaction: (fn) => fn(inner),
     close: () => Promise.resolve(),
@@ -141,6 +152,7 @@ export function openSqliteWorkerDriver(path: string): SqlDriver {
     dialect: 'sqlite',
     query: (sql, params) => locked(() => inner.query(sql, params)),
     run: (sql, params) => locked(() => inner.run(sql, params)),
+    runAll: (statements) => locked(() => inner.runAll(statements)),
     exec: (sql) => locked(() => inner.exec(sql)),
     transaction: (fn) =>
       locked(async () => {

@@ -205,6 +205,8 @@ describe('storage URLs', () => {
       const fresh = openSqliteWorkerDriver(join(dir, 'new.db'));
       expect(await fresh.query('PRAGMA page_size')).toEqual([{ page_size: 16384 }]);
       expect(await fresh.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+      // SQLite's own 2 MB page cache, not better-sqlite3's 16 MB.
+      expect(await fresh.query('PRAGMA cache_size')).toEqual([{ cache_size: -2000 }]);
       await fresh.close();
       // A database made with SQLite's default 4 KB pages keeps them (changing it would take a VACUUM).
       const Database = (await import('better-sqlite3')).default;
@@ -216,6 +218,29 @@ describe('storage URLs', () => {
       expect(await existing.query('SELECT COUNT(*) AS n FROM t')).toEqual([{ n: 0 }]);
       await existing.close();
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs a list of statements all or none, on its own or as part of an open transaction', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heimdall-runall-'));
+    const driver = openSqliteWorkerDriver(join(dir, 'r.db'));
+    const insert = (k: string, v: string | null) => ({ sql: 'INSERT INTO t (k, v) VALUES (?, ?)', params: [k, v] });
+    const keys = async () => (await driver.query('SELECT k FROM t ORDER BY k')).map((r) => r['k']);
+    try {
+      await driver.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT NOT NULL)');
+      await expect(driver.runAll([insert('a', '1'), insert('b', null)])).rejects.toThrow(/NOT NULL/);
+      expect(await keys()).toEqual([]);
+      expect(await driver.runAll([insert('a', '1'), insert('b', '2')])).toBe(2);
+      await expect(
+        driver.transaction(async (tx) => {
+          expect(await tx.runAll([insert('c', '3')])).toBe(1);
+          throw new Error('later in the transaction');
+        }),
+      ).rejects.toThrow('later in the transaction');
+      expect(await keys()).toEqual(['a', 'b']);
+    } finally {
+      await driver.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
