@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { newRequestId } from '../src/http/request-id.js';
-import { decisionRow, openDecisionDb } from './decision-rows.js';
+import { decisionRow, openDecisionDb, timedInsert32 } from './decision-rows.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, child: { type: 'string' } } });
 const total = Number(values.rows);
@@ -24,13 +24,7 @@ if (values.child !== undefined) {
   db.pragma(`cache_size = -${cacheKb}`);
   let ns = 0n;
   const at = 1_800_000_000_000;
-  for (let b = 0; b < total / 32; b++) {
-    const params: Array<string | number | null> = [];
-    for (let i = 0; i < 32; i++) params.push(...decisionRow(newRequestId(at + b), at + b));
-    const t0 = process.hrtime.bigint();
-    insert.run(...params);
-    ns += process.hrtime.bigint() - t0;
-  }
+  for (let b = 0; b < total / 32; b++) ns += timedInsert32(insert, () => decisionRow(newRequestId(at + b), at + b));
   const gained = (process.memoryUsage().rss - rss0) / 1048576;
   db.close();
   console.log(`cache ${String(Number(cacheKb) / 1000).padStart(2)} MB: ${(Number(ns) / total / 1000).toFixed(1)} us per row, RSS +${gained.toFixed(1)} MB over ${total} rows`);

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { decisionRow, openDecisionDb } from './decision-rows.js';
+import { decisionRow, openDecisionDb, timedInsert32 } from './decision-rows.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '64000' } } });
 const total = Number(values.rows);
@@ -21,13 +21,7 @@ function run(pageSize: number): string {
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   const { db, insert32: insert } = openDecisionDb(path, pageSize);
   let ns = 0n;
-  for (let b = 0; b < total / 32; b++) {
-    const params: Array<string | number | null> = [];
-    for (let i = 0; i < 32; i++) params.push(...decisionRow(randomUUID(), 1_800_000_000_000 + b * 32 + i));
-    const t0 = process.hrtime.bigint();
-    insert.run(...params);
-    ns += process.hrtime.bigint() - t0;
-  }
+  for (let b = 0; b < total / 32; b++) ns += timedInsert32(insert, (i) => decisionRow(randomUUID(), 1_800_000_000_000 + b * 32 + i));
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return `page_size ${String(pageSize).padStart(5)}: ${(Number(ns) / total / 1000).toFixed(1)} us per row, ${(statSync(path).size / 1e6).toFixed(0)} MB for ${total} rows`;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { newRequestId } from '../src/http/request-id.js';
-import { decisionRow, openDecisionDb } from './decision-rows.js';
+import { decisionRow, openDecisionDb, timedInsert32 } from './decision-rows.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '320000' } } });
 const total = Number(values.rows);
@@ -26,14 +26,10 @@ function run(kind: 'v4' | 'v7'): string {
   let ns = 0n;
   let rows = 0;
   for (let b = 0; b < Math.floor(total / 32); b++) {
-    const params: Array<string | number | null> = [];
-    for (let i = 0; i < 32; i++) {
+    ns += timedInsert32(insert32, (i) => {
       const at = 1_800_000_000_000 + b * 32 + i;
-      params.push(...decisionRow(kind === 'v7' ? newRequestId(at) : randomUUID(), at));
-    }
-    const t0 = process.hrtime.bigint();
-    insert32.run(...params);
-    ns += process.hrtime.bigint() - t0;
+      return decisionRow(kind === 'v7' ? newRequestId(at) : randomUUID(), at);
+    });
     rows += 32;
     if (((b + 1) * 32) % step === 0) {
       marks.push(`${((b + 1) * 32) / 1000}k: ${(Number(ns) / rows / 1000).toFixed(1)}`);
