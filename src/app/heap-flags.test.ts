@@ -3,7 +3,7 @@ import { loadConfig } from '../config/load-config.js';
 import { heapEnv, heapFlags, missingFlags } from './heap-flags.js';
 
 describe('heapFlags', () => {
-  const heap = { initial_old_space_mb: 0, max_old_space_mb: 0, max_semi_space_mb: 0, growing_percent: 0, optimize_wasm: true, malloc_trim_threshold_kb: 0 };
+  const heap = { initial_old_space_mb: 0, max_old_space_mb: 0, max_semi_space_mb: 0, growing_percent: 0, optimize_wasm: true, pretenuring: true, malloc_trim_threshold_kb: 0 };
 
   it('turns server.heap into node flags, leaving out what is 0', () => {
     expect(heapFlags({ ...heap, initial_old_space_mb: 128, max_semi_space_mb: 8 })).toEqual(['--initial-old-space-size=128', '--max-semi-space-size=8']);
@@ -11,10 +11,12 @@ describe('heapFlags', () => {
     expect(heapFlags({ ...heap, initial_old_space_mb: 32, max_old_space_mb: 256 })).toEqual(['--initial-old-space-size=32', '--max-old-space-size=256']);
     expect(heapFlags({ ...heap, optimize_wasm: false })).toEqual(['--liftoff-only']);
     expect(heapFlags({ ...heap, growing_percent: 100 })).toEqual(['--heap-growing-percent=100']);
+    expect(heapFlags({ ...heap, pretenuring: false })).toEqual(['--no-allocation-site-pretenuring']);
   });
 
   it('has defaults and refuses an initial size above the cap', () => {
-    expect(loadConfig({ env: {} }).server.heap).toEqual({ initial_old_space_mb: 64, max_old_space_mb: 0, max_semi_space_mb: 0, growing_percent: 100, optimize_wasm: false, malloc_trim_threshold_kb: 128 });
+    expect(loadConfig({ env: {} }).server.heap).toEqual({ initial_old_space_mb: 32, max_old_space_mb: 0, max_semi_space_mb: 8, growing_percent: 50, optimize_wasm: false, pretenuring: false, malloc_trim_threshold_kb: 128 });
+    expect(heapFlags(loadConfig({ env: {} }).server.heap)).toEqual(['--initial-old-space-size=32', '--max-semi-space-size=8', '--heap-growing-percent=50', '--liftoff-only', '--no-allocation-site-pretenuring']);
     expect(() => loadConfig({ env: {}, overrides: { server: { heap: { initial_old_space_mb: 128, max_old_space_mb: 96 } } } })).toThrow(
       /server\.heap\.initial_old_space_mb.*must not exceed max_old_space_mb \(96\)/s,
     );
@@ -23,7 +25,7 @@ describe('heapFlags', () => {
 });
 
 describe('heapEnv', () => {
-  const heap = { initial_old_space_mb: 0, max_old_space_mb: 0, max_semi_space_mb: 0, growing_percent: 0, optimize_wasm: true, malloc_trim_threshold_kb: 128 };
+  const heap = { initial_old_space_mb: 0, max_old_space_mb: 0, max_semi_space_mb: 0, growing_percent: 0, optimize_wasm: true, pretenuring: true, malloc_trim_threshold_kb: 128 };
 
   it("sets glibc's malloc thresholds for the workers, in bytes", () => {
     expect(heapEnv(heap, {})).toEqual({ GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=131072:glibc.malloc.mmap_threshold=131072' });

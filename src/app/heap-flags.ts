@@ -8,6 +8,7 @@ export function heapFlags(heap: Config['server']['heap']): string[] {
   if (heap.max_semi_space_mb > 0) flags.push(`--max-semi-space-size=${heap.max_semi_space_mb}`);
   if (heap.growing_percent > 0) flags.push(`--heap-growing-percent=${heap.growing_percent}`);
   if (!heap.optimize_wasm) flags.push('--liftoff-only');
+  if (!heap.pretenuring) flags.push('--no-allocation-site-pretenuring');
   return flags;
 }
 

@@ -128,21 +128,19 @@ export function createConfigSchema(env: ConfigEnv = {}) {
               /**
                * The old generation may reach this size before V8 starts a full GC, and never gets a
                * lower limit afterwards: V8's own limit sits ~10 MB above the live heap at a steady
-               * 1,000 req/s, which meant a mark-compact every 2-4 s and most of the p99. Session 10
-               * tried V8's own again once the worker promoted ~0.1 KB a request: ~10 MB less at the
-               * peak in calm runs, but 12-15 mark-compacts and a p99 of 8-10 ms at 1,000 req/s in
-               * two full runs of three, when a busy machine slowed the worker and more survived.
-               * Session 11 halved it together with `growing_percent`: 64 MB, twice the live heap,
-               * kept the full GCs out of the 1,000 req/s runs (two over a whole benchmark) at 24-28
-               * MB less peak RSS.
+               * 1,000 req/s, which meant a mark-compact every 2-4 s and most of the p99. Session 11
+               * set 64 MB, twice the live heap then. Session 12 found most of what filled it was not
+               * promoted but pretenured (see `pretenuring`); without that, 32 MB holds ~50 s at
+               * 1,000 req/s and lets start-up's garbage (the artifact's text) go before the load.
                */
-              initial_old_space_mb: nonNegativeInt.default(64),
+              initial_old_space_mb: nonNegativeInt.default(32),
               /**
-               * Largest young-generation semi-space (MB); 0 = V8's default (16 MB on 64-bit). 8 halves
-               * the scavenge pauses at 1,000 req/s but doubles the scavenges, which at 3,000 req/s
-               * and beyond costs more than the shorter pauses gain (docs/benchmarks.md, session 5).
+               * Largest young-generation semi-space (MB); 0 = V8's default (16 MB on 64-bit). Both
+               * semi-spaces stay committed once grown, so this is twice its size of every worker's
+               * RSS. 8 doubles the scavenges, each a little shorter: ~2-5% more CPU a request and
+               * 16 MB less RSS (docs/benchmarks.md, sessions 5 and 12).
                */
-              max_semi_space_mb: nonNegativeInt.default(0),
+              max_semi_space_mb: nonNegativeInt.default(8),
               /** Hard cap of the old generation (memory-limited containers); 0 = V8's default. */
               max_old_space_mb: nonNegativeInt.default(0),
               /**
@@ -150,9 +148,20 @@ export function createConfigSchema(env: ConfigEnv = {}) {
                * it picks from how fast its GC runs, up to 4x: a worker at the maximum rate ran its
                * mark-compacts with 109-127 MB in use for 31 MB live. `--heap-growing-percent` fixes
                * the factor at 1 + percent/100 (100: twice the live heap; after a minute at the
-               * maximum rate 179 against 223 MB RSS). 0 = V8's own factor.
+               * maximum rate 179 against 223 MB RSS). Session 12 took it to 50 (1.5 times): with
+               * the other session 12 defaults, 15-18 full GCs over a whole benchmark instead of 2,
+               * ~3.5-4 ms pauses each. 0 = V8's own factor.
                */
-              growing_percent: nonNegativeInt.max(1_000).default(100),
+              growing_percent: nonNegativeInt.max(1_000).default(50),
+              /**
+               * V8 allocates straight into the old generation from code whose objects it saw survive
+               * a scavenge. Under a burst (100 connections at the maximum rate, the bench's warm-up)
+               * most of the request path qualified, and afterwards, at a steady 1,000 req/s, the
+               * old generation grew 1.5 MB/s with objects that died young: a full GC every ~30 s
+               * and ~15 MB more RSS. false passes `--no-allocation-site-pretenuring`: it grew 0.25
+               * MB/s, what scavenges promote (docs/benchmarks.md, session 12).
+               */
+              pretenuring: z.boolean().default(false),
               /**
                * undici parses responses with llhttp compiled to WebAssembly; once it is hot, V8
                * recompiles it with TurboFan, which holds ~30 MB for the duration of that one

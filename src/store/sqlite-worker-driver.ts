@@ -102,7 +102,9 @@ interface Reply {
  */
 export function openSqliteWorkerDriver(path: string): SqlDriver {
   const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, modulePath } });
+  // The thread only turns messages into statements: a 1 MB young generation (V8's default grows to
+  // 4 MB here under load) is 2 MB less RSS per gateway process (docs/benchmarks.md, session 12).
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, modulePath }, resourceLimits: { maxYoungGenerationSizeMb: 1 } });
   worker.unref();
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   let nextId = 0;

@@ -164,8 +164,10 @@ describe('heimdall serve', () => {
     const first = serve.entries.find((e) => e.msg === 'listening') as { pid: number; port: number };
     expect(first.pid).not.toBe(serve.child.pid);
     const argv = readFileSync(`/proc/${first.pid}/cmdline`, 'utf8').split('\0');
-    expect(argv).toEqual(expect.arrayContaining(['--initial-old-space-size=64', '--heap-growing-percent=100', '--liftoff-only']));
-    expect(argv.some((a) => a.startsWith('--max-semi-space-size'))).toBe(false);
+    expect(argv).toEqual(
+      expect.arrayContaining(['--initial-old-space-size=32', '--max-semi-space-size=8', '--heap-growing-percent=50', '--liftoff-only', '--no-allocation-site-pretenuring']),
+    );
+    expect(argv.some((a) => a.startsWith('--max-old-space-size'))).toBe(false);
     // glibc 2.36 rewrites the variable in place as it parses it, leaving the first tunable readable.
     const tunables = readFileSync(`/proc/${first.pid}/environ`, 'utf8').split('\0').find((e) => e.startsWith('GLIBC_TUNABLES='));
     expect(tunables).toMatch(/^GLIBC_TUNABLES=glibc\.malloc\.trim_threshold=131072(:glibc\.malloc\.mmap_threshold=131072)?$/);
@@ -185,7 +187,7 @@ describe('heimdall serve', () => {
   });
 
   it('runs in its own process when node was started with the heap flags and malloc tunables already', async () => {
-    const flags = ['--initial-old-space-size=96', '--max_semi_space_size=4', '--heap-growing-percent=50', '--no-liftoff-only'];
+    const flags = ['--initial-old-space-size=96', '--max_semi_space_size=4', '--heap-growing-percent=50', '--no-liftoff-only', '--allocation-site-pretenuring'];
     const serve = startServe({ ...baseConfig, server: { workers: 1, warmup_decisions: 5 } }, flags, { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' });
     await serve.until(() => serve.entries.some((e) => e.msg === 'warm-up done; ready'));
     expect(serve.entries.find((e) => e.msg === 'listening')?.pid).toBe(serve.child.pid);

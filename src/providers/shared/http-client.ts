@@ -1,4 +1,5 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent } from './undici-agent.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { ErrorCode } from '../../errors/error-codes.js';
 import type { CancelSignal } from '../../types/cancel-signal.js';

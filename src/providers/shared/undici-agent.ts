@@ -1,0 +1,31 @@
+import { createRequire } from 'node:module';
+import type { Agent as UndiciAgent } from 'undici';
+
+type AgentClass = typeof UndiciAgent;
+
+const require = createRequire(import.meta.url);
+
+/**
+ * undici's `Agent`, loaded without the package's entry point. The entry point evaluates all of
+ * undici (fetch, WebSocket, EventSource, caches, mocks, ...): 3.1 MB more live heap and ~9 MB more
+ * RSS per process than the agent and the request API the gateway uses (docs/benchmarks.md,
+ * session 12). The entry point does the same two steps as here: load the agent and mix the API
+ * (`request`, `stream`, ...) into `Dispatcher.prototype`. These are internal paths, so any failure
+ * to find them falls back to the entry point instead of breaking on an undici update.
+ */
+export const Agent: AgentClass = loadAgent();
+
+function loadAgent(): AgentClass {
+  try {
+    const agent: unknown = require('undici/lib/dispatcher/agent.js');
+    const dispatcher: unknown = require('undici/lib/dispatcher/dispatcher.js');
+    const api: unknown = require('undici/lib/api/index.js');
+    if (typeof agent === 'function' && typeof dispatcher === 'function' && typeof api === 'object' && api !== null && 'request' in api) {
+      Object.assign((dispatcher as { prototype: object }).prototype, api);
+      if (agent.prototype instanceof dispatcher) return agent as AgentClass;
+    }
+  } catch {
+    // fall through to the entry point
+  }
+  return (require('undici') as { Agent: AgentClass }).Agent;
+}
