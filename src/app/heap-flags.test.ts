@@ -15,8 +15,8 @@ describe('heapFlags', () => {
   });
 
   it('has defaults and refuses an initial size above the cap', () => {
-    expect(loadConfig({ env: {} }).server.heap).toEqual({ initial_old_space_mb: 32, max_old_space_mb: 0, max_semi_space_mb: 8, growing_percent: 50, optimize_wasm: false, pretenuring: false, malloc_trim_threshold_kb: 128 });
-    expect(heapFlags(loadConfig({ env: {} }).server.heap)).toEqual(['--initial-old-space-size=32', '--max-semi-space-size=8', '--heap-growing-percent=50', '--liftoff-only', '--no-allocation-site-pretenuring']);
+    expect(loadConfig({ env: {} }).server.heap).toEqual({ initial_old_space_mb: 32, max_old_space_mb: 0, max_semi_space_mb: 8, growing_percent: 25, optimize_wasm: false, pretenuring: false, malloc_trim_threshold_kb: 128 });
+    expect(heapFlags(loadConfig({ env: {} }).server.heap)).toEqual(['--initial-old-space-size=32', '--max-semi-space-size=8', '--heap-growing-percent=25', '--liftoff-only', '--no-allocation-site-pretenuring']);
     expect(() => loadConfig({ env: {}, overrides: { server: { heap: { initial_old_space_mb: 128, max_old_space_mb: 96 } } } })).toThrow(
       /server\.heap\.initial_old_space_mb.*must not exceed max_old_space_mb \(96\)/s,
     );

@@ -148,11 +148,12 @@ export function createConfigSchema(env: ConfigEnv = {}) {
                * it picks from how fast its GC runs, up to 4x: a worker at the maximum rate ran its
                * mark-compacts with 109-127 MB in use for 31 MB live. `--heap-growing-percent` fixes
                * the factor at 1 + percent/100 (100: twice the live heap; after a minute at the
-               * maximum rate 179 against 223 MB RSS). Session 12 took it to 50 (1.5 times): with
-               * the other session 12 defaults, 15-18 full GCs over a whole benchmark instead of 2,
-               * ~3.5-4 ms pauses each. 0 = V8's own factor.
+               * maximum rate 179 against 223 MB RSS). Session 12 took it to 25: at 1,000 req/s the
+               * 32 MB floor is the limit anyway; at 3,000 req/s and the maximum rate, 22-23 full GCs
+               * over a whole benchmark (~4 ms pauses) instead of 2 at 100, and 3-6 MB less RSS than
+               * at 50, at no measurable CPU cost. 0 = V8's own factor.
                */
-              growing_percent: nonNegativeInt.max(1_000).default(50),
+              growing_percent: nonNegativeInt.max(1_000).default(25),
               /**
                * V8 allocates straight into the old generation from code whose objects it saw survive
                * a scavenge. Under a burst (100 connections at the maximum rate, the bench's warm-up)

@@ -36,7 +36,7 @@ describe('loadConfig defaults', () => {
       shutdown_grace: 10_000,
       warmup_decisions: 300,
       warmup_requests: 600,
-      heap: { initial_old_space_mb: 32, max_old_space_mb: 0, max_semi_space_mb: 8, growing_percent: 50, optimize_wasm: false, pretenuring: false, malloc_trim_threshold_kb: 128 },
+      heap: { initial_old_space_mb: 32, max_old_space_mb: 0, max_semi_space_mb: 8, growing_percent: 25, optimize_wasm: false, pretenuring: false, malloc_trim_threshold_kb: 128 },
     });
     // Unset router knobs fall through to the values the artifact was fitted with.
     expect(config.router.alpha).toBeUndefined();

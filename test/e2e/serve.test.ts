@@ -165,7 +165,7 @@ describe('heimdall serve', () => {
     expect(first.pid).not.toBe(serve.child.pid);
     const argv = readFileSync(`/proc/${first.pid}/cmdline`, 'utf8').split('\0');
     expect(argv).toEqual(
-      expect.arrayContaining(['--initial-old-space-size=32', '--max-semi-space-size=8', '--heap-growing-percent=50', '--liftoff-only', '--no-allocation-site-pretenuring']),
+      expect.arrayContaining(['--initial-old-space-size=32', '--max-semi-space-size=8', '--heap-growing-percent=25', '--liftoff-only', '--no-allocation-site-pretenuring']),
     );
     expect(argv.some((a) => a.startsWith('--max-old-space-size'))).toBe(false);
     // glibc 2.36 rewrites the variable in place as it parses it, leaving the first tunable readable.

@@ -20,7 +20,7 @@ Options:
 The gateway runs in worker processes started with the V8 flags and glibc malloc tunables of
 server.heap, under a primary that replaces a worker that dies and drains them all on
 SIGTERM/SIGINT. Started with those flags and GLIBC_TUNABLES already (node
---initial-old-space-size=32 --max-semi-space-size=8 --heap-growing-percent=50 --liftoff-only
+--initial-old-space-size=32 --max-semi-space-size=8 --heap-growing-percent=25 --liftoff-only
 --no-allocation-site-pretenuring ...), a single gateway runs in-process.
 
 Endpoints: POST /v1/chat/completions, POST /v1/messages, POST /v1/route, GET /v1/models,
