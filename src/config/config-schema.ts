@@ -137,8 +137,9 @@ export function createConfigSchema(env: ConfigEnv = {}) {
               /**
                * Largest young-generation semi-space (MB); 0 = V8's default (16 MB on 64-bit). Both
                * semi-spaces stay committed once grown, so this is twice its size of every worker's
-               * RSS. 8 doubles the scavenges, each a little shorter: ~2-5% more CPU a request and
-               * 16 MB less RSS (docs/benchmarks.md, sessions 5 and 12).
+               * RSS. 8 doubles the scavenges, each about as long: with the other session 12
+               * defaults, ~2-5% more CPU a request and 27 MB less at the peak (docs/benchmarks.md,
+               * sessions 5 and 12).
                */
               max_semi_space_mb: nonNegativeInt.default(8),
               /** Hard cap of the old generation (memory-limited containers); 0 = V8's default. */
@@ -158,8 +159,8 @@ export function createConfigSchema(env: ConfigEnv = {}) {
                * V8 allocates straight into the old generation from code whose objects it saw survive
                * a scavenge. Under a burst (100 connections at the maximum rate, the bench's warm-up)
                * most of the request path qualified, and afterwards, at a steady 1,000 req/s, the
-               * old generation grew 1.5 MB/s with objects that died young: a full GC every ~30 s
-               * and ~15 MB more RSS. false passes `--no-allocation-site-pretenuring`: it grew 0.25
+               * old generation grew 1.5 MB/s with objects that died young: under the 64 MB floor
+               * of the time, a full GC every ~30 s and 15 MB more RSS within ten seconds. false passes `--no-allocation-site-pretenuring`: it grew 0.25
                * MB/s, what scavenges promote (docs/benchmarks.md, session 12).
                */
               pretenuring: z.boolean().default(false),

@@ -7,8 +7,8 @@ const require = createRequire(import.meta.url);
 
 /**
  * undici's `Agent`, loaded without the package's entry point. The entry point evaluates all of
- * undici (fetch, WebSocket, EventSource, caches, mocks, ...): 3.1 MB more live heap and ~9 MB more
- * RSS per process than the agent and the request API the gateway uses (docs/benchmarks.md,
+ * undici (fetch, WebSocket, EventSource, caches, mocks, ...): in the gateway's worker, 2.5 MB more
+ * old generation after a full GC than the agent and the request API it uses (docs/benchmarks.md,
  * session 12). The entry point does the same two steps as here: load the agent and mix the API
  * (`request`, `stream`, ...) into `Dispatcher.prototype`. These are internal paths, so any failure
  * to find them falls back to the entry point instead of breaking on an undici update.
