@@ -138,8 +138,8 @@ export function createConfigSchema(env: ConfigEnv = {}) {
                * Largest young-generation semi-space (MB); 0 = V8's default (16 MB on 64-bit). Both
                * semi-spaces stay committed once grown, so this is twice its size of every worker's
                * RSS. 8 doubles the scavenges, each about as long: with the other session 12
-               * defaults, ~2-5% more CPU a request and 27 MB less at the peak (docs/benchmarks.md,
-               * sessions 5 and 12).
+               * defaults, ~2-5% more CPU a request and 27 MB less at the peak, but less headroom
+               * for a worker run close to its capacity (docs/benchmarks.md, sessions 5 and 12).
                */
               max_semi_space_mb: nonNegativeInt.default(8),
               /** Hard cap of the old generation (memory-limited containers); 0 = V8's default. */
