@@ -11,7 +11,8 @@ import type { GatewayLogger } from '../obs/create-logger.js';
 import { createSharedCircuitBreakers } from '../state/shared-circuit-breakers.js';
 import { createSharedClientCooldowns } from '../state/shared-client-cooldowns.js';
 import { createSharedState, type GatewaySharedState } from '../state/create-shared-state.js';
-import { openStore } from '../store/open-store.js';
+import { openStore, type OpenStoreOptions } from '../store/open-store.js';
+import { primaryStoreDriver } from './cluster-store.js';
 import type { Store } from '../store/store.js';
 import { PROVIDER_IDS } from '../types/provider-id.js';
 
@@ -67,6 +68,11 @@ export function hasProviderKeys(config: Config): boolean {
   return PROVIDER_IDS.some((id) => config.providers[id].enabled && config.providers[id].api_key !== undefined);
 }
 
+function storeOptions(): OpenStoreOptions {
+  const sqliteDriver = primaryStoreDriver();
+  return sqliteDriver === undefined ? {} : { sqliteDriver };
+}
+
 /**
  * Opens the store (when something needs it) and the shared state, and builds the decision logger,
  * the rate limiter, the session tracker and the circuit breakers and cooldowns on them: in-process
@@ -78,7 +84,7 @@ export async function createOperations(config: Config, getConfig: () => Config, 
   const log = options.log;
   const needsStore = config.decision_log.enabled || config.artifact.registry === true || hasProviderKeys(config);
   const ownStore = options.store === undefined && needsStore;
-  const store = options.store === undefined ? (needsStore ? await openStore(config.storage.url) : undefined) : (options.store ?? undefined);
+  const store = options.store === undefined ? (needsStore ? await openStore(config.storage.url, storeOptions()) : undefined) : (options.store ?? undefined);
   let shared: GatewaySharedState;
   try {
     shared =

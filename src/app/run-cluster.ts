@@ -1,5 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
+import { setFlagsFromString } from 'node:v8';
 import { serveClusterMetrics } from '../obs/cluster-metrics.js';
+import { PRIMARY_STORE_ENV, serveClusterStore } from './cluster-store.js';
 
 /** Options of {@link runClusterPrimary}. */
 export interface ClusterOptions {
@@ -28,11 +30,17 @@ export function runClusterPrimary(options: ClusterOptions): Promise<number> {
   let finish: (code: number) => void = () => undefined;
   const restarts: number[] = [];
   const pendingForks = new Set<NodeJS.Timeout>();
+  // The primary parses the workers' store calls as they arrive over IPC, and the bit of each that
+  // outlives a scavenge made V8 double its young generation up to 2 x 16 MB (~30 MB of RSS) though
+  // it holds almost nothing. A started process cannot be given --max-semi-space-size any more, but
+  // V8 reads the growth factor at each growth: 1 keeps the initial 1 MB semi-spaces
+  // (docs/benchmarks.md, session 13).
+  setFlagsFromString('--semi-space-growth-factor=1');
   // One worker gets the listening socket itself; with several, the primary deals connections out.
   if (options.workers === 1) cluster.schedulingPolicy = cluster.SCHED_NONE;
   cluster.setupPrimary({ execArgv: [...(options.execArgv ?? process.execArgv)] });
   const fork = (id: number): Worker => {
-    const worker = cluster.fork({ ...options.env, HEIMDALL_WORKER_ID: String(id) });
+    const worker = cluster.fork({ ...options.env, HEIMDALL_WORKER_ID: String(id), [PRIMARY_STORE_ENV]: '1' });
     worker.once('listening', () => {
       everListened = true;
     });
@@ -59,6 +67,9 @@ export function runClusterPrimary(options: ClusterOptions): Promise<number> {
     return worker;
   };
   const stopMetrics = serveClusterMetrics();
+  // SQLite (the decision log, the registry) lives here, once for all workers: a worker's own
+  // connection, page cache and thread were ~11 MB of its RSS (docs/benchmarks.md, session 13).
+  const stopStore = serveClusterStore();
   for (let i = 0; i < options.workers; i++) fork(i);
   options.log('started workers', { workers: options.workers });
 
@@ -74,7 +85,8 @@ export function runClusterPrimary(options: ClusterOptions): Promise<number> {
     setTimeout(() => {
       for (const w of alive) if (!w.isDead()) w.process.kill('SIGKILL');
     }, options.shutdownGraceMs + 2_000).unref();
-    return Promise.all(exited).then(() => undefined);
+    // The store closes after the workers: each flushes its decision log through it while draining.
+    return Promise.all(exited).then(() => stopStore());
   };
 
   return new Promise((resolve) => {

@@ -14,6 +14,11 @@ export interface OpenStoreOptions {
   readonly poolSize?: number;
   /** PostgreSQL connection timeout in ms. */
   readonly connectTimeoutMs?: number;
+  /**
+   * Opens the SQLite driver for a path (default: better-sqlite3 on a thread of this process). A
+   * cluster worker passes one that reaches the primary's connection.
+   */
+  readonly sqliteDriver?: (path: string) => SqlDriver;
 }
 
 /** A storage URL understood by {@link openStore}. */
@@ -49,7 +54,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   const description = target.kind === 'sqlite' ? `sqlite:${target.path}` : redactUrl(target.url);
   let driver: SqlDriver;
   if (target.kind === 'sqlite') {
-    driver = openSqliteWorkerDriver(target.path);
+    driver = (options.sqliteDriver ?? openSqliteWorkerDriver)(target.path);
   } else {
     // pg is loaded only for a PostgreSQL store: a SQLite gateway does not keep it in memory.
     const { openPostgresDriver } = await import('./postgres-driver.js');

@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { createFifoLock } from './fifo-lock.js';
+import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
 import type { SqlDriver, SqlRow, SqlStatement, SqlValue } from './sql-driver.js';
 
 const NO_STATEMENTS: readonly SqlStatement[] = [];
@@ -22,19 +24,7 @@ for (;;) {
   try {
     if (workerData.path !== ':memory:') require('node:fs').mkdirSync(require('node:path').dirname(workerData.path), { recursive: true });
     db = new Database(workerData.path);
-    // busy_timeout first: switching a new database to WAL takes a lock that a second process
-    // starting at the same moment must wait for, not fail on.
-    db.pragma('busy_timeout = 5000');
-    // Before WAL, so that it applies to a new database (an existing one keeps its page size): a
-    // decision row is ~2.3 KB, and 4 KB pages hold one of them each, half empty. With 16 KB pages
-    // the same rows take 42% less disk and their inserts ~25% less CPU (docs/benchmarks.md, session 5).
-    db.pragma('page_size = 16384');
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    // better-sqlite3 builds SQLite with a 16 MB page cache per connection, and the writer filled it:
-    // its thread held ~19 MB of the worker's RSS. Inserts append at the right edge of time-ordered
-    // keys, so SQLite's own default (2 MB) serves them as well (docs/benchmarks.md, session 11).
-    db.pragma('cache_size = -2000');
+    for (const pragma of workerData.pragmas) db.pragma(pragma);
     break;
   } catch (err) {
     try { if (db) db.close(); } catch {}
@@ -104,7 +94,7 @@ export function openSqliteWorkerDriver(path: string): SqlDriver {
   const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
   // The thread only turns messages into statements: a 1 MB young generation (V8's default grows to
   // 4 MB here under load) is 2 MB less RSS per gateway process (docs/benchmarks.md, session 12).
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, modulePath }, resourceLimits: { maxYoungGenerationSizeMb: 1 } });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, modulePath, pragmas: SQLITE_PRAGMAS }, resourceLimits: { maxYoungGenerationSizeMb: 1 } });
   worker.unref();
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   let nextId = 0;
@@ -135,12 +125,7 @@ export function openSqliteWorkerDriver(path: string): SqlDriver {
       worker.postMessage({ id, op, sql, params, statements });
     });
   };
-  let tail: Promise<unknown> = Promise.resolve();
-  const locked = <T>(fn: () => Promise<T>): Promise<T> => {
-    const result = tail.then(fn, fn);
-    tail = result.catch(() => undefined);
-    return result;
-  };
+  const locked = createFifoLock();
   const inner: SqlDriver = {
     dialect: 'sqlite',
     query: (sql, params = []) => send('query', sql, params) as Promise<SqlRow[]>,

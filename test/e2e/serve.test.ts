@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/app/start-server.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/obs/create-logger.js';
+import { openStore } from '../../src/store/open-store.js';
 import { createGate, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { openaiCompletion } from './helpers/fake-responses.js';
 import { tinyArtifactPath, TINY_OPENAI_MODELS } from './helpers/start-test-gateway.js';
@@ -193,6 +194,49 @@ describe('heimdall serve', () => {
     expect(serve.entries.find((e) => e.msg === 'listening')?.pid).toBe(serve.child.pid);
     serve.child.kill('SIGTERM');
     expect(await serve.exited).toBe(0);
+  });
+
+  it("keeps SQLite in the primary: every worker's decisions land in its one connection, no worker loads better-sqlite3, and a drain flushes through it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heimdall-serve-store-'));
+    const db = join(dir, 'h.db');
+    try {
+      const serve = startServe({
+        ...baseConfig,
+        providers: { openai: { api_key: 'sk-proj-configured', base_url: `${upstream.url}/v1` } },
+        storage: { url: `sqlite:${db}` },
+        // Only the drain writes: the records of both workers are still queued at SIGTERM.
+        decision_log: { flush: '1h' },
+        server: { workers: 2, warmup_decisions: 5 },
+      });
+      await serve.until(() => serve.entries.filter((e) => e.msg === 'warm-up done; ready').length === 2);
+      const workers = serve.entries.filter((e) => e.msg === 'listening') as Array<{ pid: number; port: number; worker: string }>;
+      expect(workers.map((w) => w.worker).sort()).toEqual(['0', '1']);
+      for (const w of workers) {
+        for (let i = 0; i < 3; i++) {
+          const res = await fetch(`http://127.0.0.1:${w.port}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { 'x-request-id': `req-w${w.worker}-${i}` },
+            body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: `hello ${i}` }] }),
+          });
+          expect(res.status).toBe(200);
+          await res.arrayBuffer();
+        }
+      }
+      const mapsSqlite = (pid: number): boolean => readFileSync(`/proc/${pid}/maps`, 'utf8').includes('better_sqlite3.node');
+      for (const w of workers) expect(mapsSqlite(w.pid)).toBe(false);
+      expect(mapsSqlite(serve.child.pid as number)).toBe(true);
+      serve.child.kill('SIGTERM');
+      expect(await serve.exited).toBe(0);
+      const store = await openStore(`sqlite:${db}`);
+      try {
+        const ids = (await store.decisions.list()).map((r) => r.requestId).sort();
+        expect(ids).toEqual(['req-w0-0', 'req-w0-1', 'req-w0-2', 'req-w1-0', 'req-w1-1', 'req-w1-2']);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("exits with the worker's code when the gateway cannot start, instead of replacing it in a loop", async () => {

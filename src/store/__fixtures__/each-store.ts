@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
+import { openChannelSqlDriver } from '../channel-sql-driver.js';
 import { openStore } from '../open-store.js';
 import type { Store } from '../store.js';
+import { startLoopbackStoreHost, type LoopbackStoreHost } from './loopback-store-host.js';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from './test-postgres.js';
 
 const TABLES = ['feedback', 'decisions', 'artifact_activations', 'artifacts', 'catalog_models', 'catalog_refreshes', 'catalog_changes', 'sessions'];
@@ -18,8 +20,9 @@ export interface StoreHandle {
 }
 
 /**
- * Runs `suite` twice: against SQLite in a temp dir and against a real PostgreSQL. Each test gets an
- * empty database. PostgreSQL is skipped with a message only when its binaries are missing and the
+ * Runs `suite` three times: against SQLite in a temp dir, against the same through a store host (a
+ * cluster worker's store, its connection in the primary; another store is another worker), and
+ * against a real PostgreSQL. Each test gets an empty database. PostgreSQL is skipped with a message only when its binaries are missing and the
  * run is not CI (on CI, `.ci/install-system-deps` installs them, so a missing server fails).
  */
 export function describeEachStore(name: string, suite: (handle: () => StoreHandle) => void): void {
@@ -43,6 +46,39 @@ export function describeEachStore(name: string, suite: (handle: () => StoreHandl
       url,
       async openAnother() {
         const s = await openStore(url);
+        others.push(s);
+        return s;
+      },
+    }));
+  });
+
+  describe(`${name} [sqlite via primary]`, () => {
+    let dir = '';
+    let host: LoopbackStoreHost | undefined;
+    let store: Store | undefined;
+    let url = '';
+    const others: Store[] = [];
+    const openPeer = (): Promise<Store> => {
+      const peer = (host as LoopbackStoreHost).connect();
+      return openStore(url, { sqliteDriver: (path) => openChannelSqlDriver(peer.channel, path) });
+    };
+    beforeEach(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'heimdall-store-'));
+      url = `sqlite:${join(dir, 'heimdall.db')}`;
+      host = startLoopbackStoreHost();
+      store = await openPeer();
+    });
+    afterEach(async () => {
+      for (const s of others.splice(0)) await s.close();
+      await store?.close();
+      await host?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    suite(() => ({
+      store: store as Store,
+      url,
+      async openAnother() {
+        const s = await openPeer();
         others.push(s);
         return s;
       },

@@ -1,0 +1,68 @@
+import { createSqlDriverHost, type SqlDriverHost } from '../sql-driver-host.js';
+import { openSqliteSyncDriver } from '../sqlite-sync-driver.js';
+import type { StoreChannel } from '../store-channel.js';
+
+/** A peer of a {@link LoopbackStoreHost}: what a cluster worker has, plus a way to make it vanish. */
+export interface LoopbackPeer {
+  readonly channel: StoreChannel;
+  /** The link goes away, as when the worker dies: the host drops the peer, the peer's pending calls fail. */
+  disconnect(): void;
+}
+
+export interface LoopbackStoreHost {
+  readonly host: SqlDriverHost;
+  connect(): LoopbackPeer;
+  close(): Promise<void>;
+}
+
+/**
+ * A store host reached over in-process channels that deliver messages asynchronously and through a
+ * JSON round trip, as a cluster's IPC channel does: the primary's side of the store (SQLite on the
+ * host's own thread, as there) without a cluster.
+ */
+export function startLoopbackStoreHost(): LoopbackStoreHost {
+  const host = createSqlDriverHost(openSqliteSyncDriver);
+  const wire = (message: unknown): unknown => JSON.parse(JSON.stringify(message)) as unknown;
+  return {
+    host,
+    connect() {
+      const peer = {};
+      const listeners = new Set<(message: unknown) => void>();
+      const closers = new Set<() => void>();
+      let connected = true;
+      const channel: StoreChannel = {
+        send(message) {
+          if (!connected) throw new Error('channel closed');
+          const sent = wire(message);
+          setImmediate(() => {
+            host.handle(peer, sent, (reply) => {
+              if (!connected) return;
+              const received = wire(reply);
+              setImmediate(() => {
+                for (const l of listeners) l(received);
+              });
+            });
+          });
+        },
+        subscribe(onMessage, onClose) {
+          listeners.add(onMessage);
+          closers.add(onClose);
+          return () => {
+            listeners.delete(onMessage);
+            closers.delete(onClose);
+          };
+        },
+      };
+      return {
+        channel,
+        disconnect() {
+          if (!connected) return;
+          connected = false;
+          host.dropPeer(peer);
+          for (const c of [...closers]) c();
+        },
+      };
+    },
+    close: () => host.close(),
+  };
+}
