@@ -6,7 +6,8 @@
  * non-streaming and streaming, against:
  *   direct    the upstream itself (the baseline every "added" figure is measured from)
  *   bare      a pass-through proxy on undici that does no work (the floor)
- *   heimdall  `heimdall serve` (one worker, compiled JS; CPU and RSS read from the worker) routing `model: "auto"`, every prompt distinct (no cache hits)
+ *   heimdall  `heimdall serve` (one worker, compiled JS; CPU and RSS read from the worker, the cluster
+ *             primary's, which runs the store, printed apart) routing `model: "auto"`, every prompt distinct (no cache hits)
  *   portkey   the Portkey gateway (`@portkey-ai/gateway`) forwarding to the same upstream
  * Each target runs in its own process; latencies are per response, high-resolution. Each fixed-rate
  * run also prints (stderr) the target's CPU time per request, main thread and other threads, and
@@ -158,10 +159,12 @@ function threadCpuMs(pid: number | undefined): Map<number, number> {
  */
 async function withCpu(target: Target, label: string, fn: () => Promise<RunResult>): Promise<RunResult> {
   const before = threadCpuMs(target.pid);
+  const primaryBefore = cpuMs(target.primaryPid);
   const waitBefore = mainThreadWaitMs(target.pid);
   const gcFrom = target.gcLines?.length ?? 0;
   const r = await fn();
   const after = threadCpuMs(target.pid);
+  const primary = cpuMs(target.primaryPid) - primaryBefore;
   const waited = mainThreadWaitMs(target.pid) - waitBefore;
   if (target.gcLines !== undefined) log(`${target.name} ${label}: ${youngGenerationStats(target.gcLines.slice(gcFrom))}`);
   let all = 0;
@@ -169,7 +172,9 @@ async function withCpu(target: Target, label: string, fn: () => Promise<RunResul
   const main = (after.get(target.pid ?? -1) ?? NaN) - (before.get(target.pid ?? -1) ?? NaN);
   const us = (ms: number): string => ((ms / r.samples) * 1000).toFixed(0);
   const wait = Number.isFinite(waited) ? `; main thread waited ${us(waited)} us for a CPU` : '';
-  if (Number.isFinite(all) && r.samples > 0) log(`${target.name} ${label}: CPU ${us(all)} us per request (main thread ${us(main)}, other threads ${us(all - main)}${wait}; ${(all / 1000).toFixed(2)} s over ${r.samples} requests)`);
+  // Since session 13 the primary runs the workers' SQLite: its CPU is part of what a request costs.
+  const inPrimary = Number.isFinite(primary) ? `; plus ${us(primary)} us in the cluster primary` : '';
+  if (Number.isFinite(all) && r.samples > 0) log(`${target.name} ${label}: CPU ${us(all)} us per request (main thread ${us(main)}, other threads ${us(all - main)}${wait}${inPrimary}; ${(all / 1000).toFixed(2)} s over ${r.samples} requests)`);
   return r;
 }
 
@@ -200,7 +205,7 @@ interface Target {
   readonly model: string;
   /** The process serving the requests (for heimdall, its worker): CPU and peak RSS are read from it. */
   readonly pid: number | undefined;
-  /** Heimdall's cluster primary when the gateway runs in a forked worker (idle; reported, not summed). */
+  /** Heimdall's cluster primary when the gateway runs in a forked worker (reported, not summed; it runs the SQLite store since session 13). */
   readonly primaryPid?: number;
   /** With --gc-stats: the process's --trace-gc-nvp lines so far. */
   readonly gcLines?: string[];
@@ -498,7 +503,7 @@ async function measure(): Promise<Partial<Record<TargetName, TargetSummary>>> {
       const max = runs.has('max') ? await load(target, { stream: false, seconds: duration, connections: 100 }) : skipped;
       log(`${name} max: ${max.rps.toFixed(0)} req/s (p50 ${max.p50.toFixed(2)} ms), ${max.errors} errors`);
       raw[name] = { max, r1000, r3000, s1000, rss: peakRssMb(target.pid) };
-      if (target.primaryPid !== undefined) log(`${name}: worker peak RSS ${peakRssMb(target.pid)} MB; its cluster primary (idle, one per gateway) ${peakRssMb(target.primaryPid)} MB`);
+      if (target.primaryPid !== undefined) log(`${name}: worker peak RSS ${peakRssMb(target.pid)} MB; its cluster primary (one per gateway; it runs the SQLite store since session 13) ${peakRssMb(target.primaryPid)} MB`);
       if (name === 'heimdall' || name === 'heimdall_base') {
         // One scrape: the event-loop lag gauge covers the time since the previous scrape (here: all runs).
         const text = await (await fetch(`${target.url}/metrics`)).text();
