@@ -9,9 +9,11 @@ import type { StoreChannel } from '../store/store-channel.js';
 export const PRIMARY_STORE_ENV = 'HEIMDALL_PRIMARY_STORE';
 
 /**
- * The primary's side: one SQLite connection per database (on its own thread, as in a lone gateway)
- * serving the store calls of every worker. A worker that exits has its open transactions rolled
- * back. Returns a stop function; call it once the workers are gone, after their last flush.
+ * The primary's side: one SQLite connection per database, serving the store calls of every worker.
+ * The statements run on the primary's event loop, which serves no requests (a thread of its own
+ * would be one more V8 isolate in memory; docs/benchmarks.md, session 13). A worker that exits has
+ * its open transactions rolled back. Returns a stop function; call it once the workers are gone,
+ * after their last flush.
  */
 export function serveClusterStore(open: (path: string) => SqlDriver = openSqliteSyncDriver): () => Promise<void> {
   const host = createSqlDriverHost(open);

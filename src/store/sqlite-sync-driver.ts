@@ -54,10 +54,26 @@ async function openDatabase(path: string): Promise<Database> {
  * through a FIFO lock, which a transaction holds until it ends.
  */
 export function openSqliteSyncDriver(path: string): SqlDriver {
-  const opened = openDatabase(path);
-  // Observed here so that a failed open is reported by the first call, never as unhandled.
-  opened.catch(() => undefined);
-  const on = <T>(fn: (db: Database) => T): Promise<T> => opened.then(fn);
+  let openFailed = false;
+  const open = (): Promise<Database> => {
+    const database = openDatabase(path);
+    // Observed here, so that a failed open is reported by the calls waiting on it, never as unhandled.
+    database.catch(() => {
+      if (opened === database) openFailed = true;
+    });
+    return database;
+  };
+  let opened = open();
+  let closed = false;
+  // A failed open fails the calls waiting on it, and the next call opens again: the primary
+  // outlives its workers, and a replacement must not inherit a failure that has since gone away.
+  const on = <T>(fn: (db: Database) => T): Promise<T> => {
+    if (openFailed && !closed) {
+      openFailed = false;
+      opened = open();
+    }
+    return opened.then(fn);
+  };
   const statements = new Map<string, Statement>();
   const prepare = (db: Database, sql: string): Statement => {
     let stmt = statements.get(sql);
@@ -85,7 +101,6 @@ export function openSqliteSyncDriver(path: string): SqlDriver {
     close: () => Promise.resolve(),
   };
   const locked = createFifoLock();
-  let closed = false;
   return {
     dialect: 'sqlite',
     query: (sql, params) => locked(() => inner.query(sql, params)),
