@@ -85,6 +85,36 @@ describe('store host (SQLite in the cluster primary)', () => {
     await expect(a.query('SELECT 1')).rejects.toThrow(/went away/);
   });
 
+  it('never hands the connection to a transaction whose peer left while it waited for its turn', async () => {
+    const a = openChannelSqlDriver(host.connect().channel, path);
+    const leaving = host.connect();
+    const b = openChannelSqlDriver(leaving.channel, path);
+    const c = openChannelSqlDriver(host.connect().channel, path);
+    await a.exec('CREATE TABLE t (name TEXT PRIMARY KEY)');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let began!: () => void;
+    const aBegan = new Promise<void>((resolve) => (began = resolve));
+    const txA = a.transaction(async (tx) => {
+      began();
+      await held;
+      await tx.run('INSERT INTO t (name) VALUES (?)', ['a']);
+    });
+    await aBegan;
+    // B's begin reaches the host and waits behind A's transaction; then B goes away.
+    const txB = b.transaction(async (tx) => {
+      await tx.run('INSERT INTO t (name) VALUES (?)', ['b']);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    leaving.disconnect();
+    await expect(txB).rejects.toThrow(/went away/);
+    release();
+    await txA;
+    // Without the check, B's transaction would hold the connection forever and this would hang.
+    await c.run('INSERT INTO t (name) VALUES (?)', ['c']);
+    expect(await names(c)).toEqual(['a', 'c']);
+  });
+
   it('passes SQLite errors back with their code, and refuses a transaction that is not the caller’s', async () => {
     const a = openChannelSqlDriver(host.connect().channel, path);
     await a.exec('CREATE TABLE t (name TEXT PRIMARY KEY)');

@@ -30,6 +30,9 @@ const ROLLED_BACK = new Error('rolled back by its caller');
 export function createSqlDriverHost(open: (path: string) => SqlDriver): SqlDriverHost {
   const drivers = new Map<string, SqlDriver>();
   const transactions = new Map<number, OpenTransaction>();
+  // Peers gone for good: a `begin` of theirs still queued behind another transaction must not take
+  // the connection when its turn comes, since nobody would ever end it.
+  const gone = new WeakSet<object>();
   let nextTx = 0;
   let closed = false;
 
@@ -57,6 +60,10 @@ export function createSqlDriverHost(open: (path: string) => SqlDriver): SqlDrive
       driver
         .transaction(async (tx) => {
           began = true;
+          if (gone.has(peer)) {
+            reject(new Error('the caller went away before its transaction began'));
+            throw ROLLED_BACK;
+          }
           const id = nextTx++;
           transactions.set(id, { peer, driver: tx, finish, outcome });
           resolve(id);
@@ -103,6 +110,7 @@ export function createSqlDriverHost(open: (path: string) => SqlDriver): SqlDrive
   };
 
   const dropPeer = (peer: object): void => {
+    gone.add(peer);
     for (const [id, open] of transactions) {
       if (open.peer !== peer) continue;
       transactions.delete(id);
