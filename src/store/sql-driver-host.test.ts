@@ -115,6 +115,25 @@ describe('store host (SQLite in the cluster primary)', () => {
     expect(await names(c)).toEqual(['a', 'c']);
   });
 
+  it('rolls back a transaction left open past the timeout, so one stuck peer does not hold the others', async () => {
+    await host.close();
+    host = startLoopbackStoreHost({ transactionTimeoutMs: 100 });
+    const a = openChannelSqlDriver(host.connect().channel, path);
+    const b = openChannelSqlDriver(host.connect().channel, path);
+    await a.exec('CREATE TABLE t (name TEXT PRIMARY KEY)');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const txA = a.transaction(async (tx) => {
+      await tx.run('INSERT INTO t (name) VALUES (?)', ['stuck']);
+      await held;
+    });
+    // B waits for A's transaction only until the host gives up on it.
+    await b.run('INSERT INTO t (name) VALUES (?)', ['b']);
+    release();
+    await expect(txA).rejects.toThrow(/transaction \d+ is not open/);
+    expect(await names(b)).toEqual(['b']);
+  });
+
   it('passes SQLite errors back with their code, and refuses a transaction that is not the caller’s', async () => {
     const a = openChannelSqlDriver(host.connect().channel, path);
     await a.exec('CREATE TABLE t (name TEXT PRIMARY KEY)');
@@ -134,8 +153,8 @@ describe('store host (SQLite in the cluster primary)', () => {
     host.host.handle({}, { type: 'heimdall:store:call', id: 2, path, op: 'commit', tx: 0 }, (r) => replies.push(r));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(replies).toEqual([
-      { type: 'heimdall:store:reply', id: 1, ok: false, message: 'no open transaction 0' },
-      { type: 'heimdall:store:reply', id: 2, ok: false, message: 'no open transaction 0' },
+      { type: 'heimdall:store:reply', id: 1, ok: false, message: expect.stringMatching(/^transaction 0 is not open/) as unknown },
+      { type: 'heimdall:store:reply', id: 2, ok: false, message: expect.stringMatching(/^transaction 0 is not open/) as unknown },
     ]);
     release();
     await txA;

@@ -11,6 +11,15 @@ export interface SqlDriverHost {
   close(): Promise<void>;
 }
 
+/** Options of {@link createSqlDriverHost}. */
+export interface SqlDriverHostOptions {
+  /**
+   * A transaction still open after this long is rolled back and its peer's later calls in it fail
+   * (default 30 s): one stuck worker must not hold every worker's store.
+   */
+  readonly transactionTimeoutMs?: number;
+}
+
 interface OpenTransaction {
   readonly peer: object;
   readonly driver: SqlDriver;
@@ -18,16 +27,20 @@ interface OpenTransaction {
   readonly finish: (commit: boolean) => void;
   /** Resolves once COMMIT or ROLLBACK has run: with the error when the commit failed. Never rejects. */
   readonly outcome: Promise<Error | undefined>;
+  readonly timer: ReturnType<typeof setTimeout>;
 }
 
 const ROLLED_BACK = new Error('rolled back by its caller');
+
+const notOpen = (tx: number | undefined): string => `transaction ${String(tx)} is not open (ended, rolled back after the transaction timeout, or not this caller's)`;
 
 /**
  * The host side of the store channel: one driver per database path, opened on first use and shared
  * by every peer. A peer's transaction holds the driver's lock from `begin` to `commit`/`rollback`,
  * so other peers' calls wait for it, exactly as calls of one process wait for its own transaction.
  */
-export function createSqlDriverHost(open: (path: string) => SqlDriver): SqlDriverHost {
+export function createSqlDriverHost(open: (path: string) => SqlDriver, options: SqlDriverHostOptions = {}): SqlDriverHost {
+  const transactionTimeoutMs = options.transactionTimeoutMs ?? 30_000;
   const drivers = new Map<string, SqlDriver>();
   const transactions = new Map<number, OpenTransaction>();
   // Peers gone for good: a `begin` of theirs still queued behind another transaction must not take
@@ -65,7 +78,11 @@ export function createSqlDriverHost(open: (path: string) => SqlDriver): SqlDrive
             throw ROLLED_BACK;
           }
           const id = nextTx++;
-          transactions.set(id, { peer, driver: tx, finish, outcome });
+          const timer = setTimeout(() => {
+            if (transactions.delete(id)) finish(false);
+          }, transactionTimeoutMs);
+          timer.unref();
+          transactions.set(id, { peer, driver: tx, finish, outcome, timer });
           resolve(id);
           if (!(await decided)) throw ROLLED_BACK;
         })
@@ -81,8 +98,9 @@ export function createSqlDriverHost(open: (path: string) => SqlDriver): SqlDrive
 
   const end = async (call: StoreCall, peer: object, commit: boolean): Promise<null> => {
     const open = call.tx === undefined ? undefined : transactions.get(call.tx);
-    if (open === undefined || open.peer !== peer) throw new Error(`no open transaction ${String(call.tx)}`);
+    if (open === undefined || open.peer !== peer) throw new Error(notOpen(call.tx));
     transactions.delete(call.tx as number);
+    clearTimeout(open.timer);
     open.finish(commit);
     const failed = await open.outcome;
     if (failed !== undefined) throw failed;
@@ -98,7 +116,7 @@ export function createSqlDriverHost(open: (path: string) => SqlDriver): SqlDrive
     if (call.tx === undefined) driver = driverFor(call.path);
     else {
       const open = transactions.get(call.tx);
-      if (open === undefined || open.peer !== peer) throw new Error(`no open transaction ${call.tx}`);
+      if (open === undefined || open.peer !== peer) throw new Error(notOpen(call.tx));
       driver = open.driver;
     }
     const sql = call.sql ?? '';
@@ -114,6 +132,7 @@ export function createSqlDriverHost(open: (path: string) => SqlDriver): SqlDrive
     for (const [id, open] of transactions) {
       if (open.peer !== peer) continue;
       transactions.delete(id);
+      clearTimeout(open.timer);
       open.finish(false);
     }
   };

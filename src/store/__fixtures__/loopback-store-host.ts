@@ -1,4 +1,4 @@
-import { createSqlDriverHost, type SqlDriverHost } from '../sql-driver-host.js';
+import { createSqlDriverHost, type SqlDriverHost, type SqlDriverHostOptions } from '../sql-driver-host.js';
 import { openSqliteSyncDriver } from '../sqlite-sync-driver.js';
 import type { StoreChannel } from '../store-channel.js';
 
@@ -20,8 +20,8 @@ export interface LoopbackStoreHost {
  * JSON round trip, as a cluster's IPC channel does: the primary's side of the store (SQLite on the
  * host's own thread, as there) without a cluster.
  */
-export function startLoopbackStoreHost(): LoopbackStoreHost {
-  const host = createSqlDriverHost(openSqliteSyncDriver);
+export function startLoopbackStoreHost(options: SqlDriverHostOptions = {}): LoopbackStoreHost {
+  const host = createSqlDriverHost(openSqliteSyncDriver, options);
   const wire = (message: unknown): unknown => JSON.parse(JSON.stringify(message)) as unknown;
   return {
     host,
