@@ -68,7 +68,7 @@ export function runClusterPrimary(options: ClusterOptions): Promise<number> {
   };
   const stopMetrics = serveClusterMetrics();
   // SQLite (the decision log, the registry) lives here, once for all workers: a worker's own
-  // connection, page cache and thread were ~15 MB of its peak RSS (docs/benchmarks.md, session 13).
+  // connection, page cache and thread were 16-21 MB of its peak RSS (docs/benchmarks.md, session 13).
   const stopStore = serveClusterStore();
   for (let i = 0; i < options.workers; i++) fork(i);
   options.log('started workers', { workers: options.workers });
