@@ -1,5 +1,5 @@
-import { createFifoLock } from './fifo-lock.js';
-import type { SqlDriver, SqlRow, SqlStatement, SqlValue } from './sql-driver.js';
+import { lockDriver } from './lock-driver.js';
+import type { SqlDriver, SqlRow, SqlStatement } from './sql-driver.js';
 import { isStoreReply, STORE_CALL, type StoreCall, type StoreChannel, type StoreOp } from './store-channel.js';
 
 type CallFields = Pick<StoreCall, 'sql' | 'params' | 'statements' | 'tx'>;
@@ -58,33 +58,19 @@ export function openChannelSqlDriver(channel: StoreChannel, path: string): SqlDr
     };
     return driver;
   };
-  const plain = bound(undefined);
-  const locked = createFifoLock();
-  return {
-    dialect: 'sqlite',
-    query: (sql: string, params?: readonly SqlValue[]) => locked(() => plain.query(sql, params)),
-    run: (sql: string, params?: readonly SqlValue[]) => locked(() => plain.run(sql, params)),
-    runAll: (statements) => locked(() => plain.runAll(statements)),
-    exec: (sql) => locked(() => plain.exec(sql)),
-    transaction: (fn) =>
-      locked(async () => {
-        const tx = (await call('begin')) as number;
-        let result;
-        try {
-          result = await fn(bound(tx));
-        } catch (err) {
-          await call('rollback', { tx }).catch(() => undefined);
-          throw err;
-        }
-        await call('commit', { tx });
-        return result;
-      }),
+  return lockDriver<number>(
+    bound(undefined),
+    {
+      begin: () => call('begin') as Promise<number>,
+      driverIn: bound,
+      commit: (tx) => call('commit', { tx }).then(() => undefined),
+      rollback: (tx) => call('rollback', { tx }).then(() => undefined),
+    },
     // The host's connection is shared with the other workers and stays open; this process only
     // stops listening, after its own calls have finished, so that its IPC channel can go idle.
-    close: () =>
-      locked(async () => {
-        unsubscribe();
-        failAll(new Error('the store is closed'));
-      }),
-  };
+    async () => {
+      unsubscribe();
+      failAll(new Error('the store is closed'));
+    },
+  );
 }

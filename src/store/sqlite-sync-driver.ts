@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createFifoLock } from './fifo-lock.js';
+import { lockDriver } from './lock-driver.js';
 import type { SqlDriver, SqlRow, SqlStatement, SqlValue } from './sql-driver.js';
 import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
 
@@ -100,33 +100,22 @@ export function openSqliteSyncDriver(path: string): SqlDriver {
     transaction: (fn) => fn(inner),
     close: () => Promise.resolve(),
   };
-  const locked = createFifoLock();
-  return {
-    dialect: 'sqlite',
-    query: (sql, params) => locked(() => inner.query(sql, params)),
-    run: (sql, params) => locked(() => inner.run(sql, params)),
-    runAll: (list) => locked(() => inner.runAll(list)),
-    exec: (sql) => locked(() => inner.exec(sql)),
-    transaction: (fn) =>
-      locked(async () => {
-        await inner.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await fn(inner);
-          await inner.exec('COMMIT');
-          return result;
-        } catch (err) {
-          await on((db) => {
-            if (db.inTransaction) db.exec('ROLLBACK');
-          }).catch(() => undefined);
-          throw err;
-        }
-      }),
-    close: () =>
-      locked(async () => {
-        if (closed) return;
-        closed = true;
-        const db = await opened.catch(() => undefined);
-        db?.close();
-      }),
-  };
+  return lockDriver(
+    inner,
+    {
+      begin: () => inner.exec('BEGIN IMMEDIATE'),
+      driverIn: () => inner,
+      commit: () => inner.exec('COMMIT'),
+      rollback: () =>
+        on((db) => {
+          if (db.inTransaction) db.exec('ROLLBACK');
+        }),
+    },
+    async () => {
+      if (closed) return;
+      closed = true;
+      const db = await opened.catch(() => undefined);
+      db?.close();
+    },
+  );
 }

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { createFifoLock } from './fifo-lock.js';
+import { lockDriver } from './lock-driver.js';
 import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
 import type { SqlDriver, SqlRow, SqlStatement, SqlValue } from './sql-driver.js';
 
@@ -125,7 +125,6 @@ export function openSqliteWorkerDriver(path: string): SqlDriver {
       worker.postMessage({ id, op, sql, params, statements });
     });
   };
-  const locked = createFifoLock();
   const inner: SqlDriver = {
     dialect: 'sqlite',
     query: (sql, params = []) => send('query', sql, params) as Promise<SqlRow[]>,
@@ -135,29 +134,18 @@ export function openSqliteWorkerDriver(path: string): SqlDriver {
     transaction: (fn) => fn(inner),
     close: () => Promise.resolve(),
   };
-  return {
-    dialect: 'sqlite',
-    query: (sql, params) => locked(() => inner.query(sql, params)),
-    run: (sql, params) => locked(() => inner.run(sql, params)),
-    runAll: (statements) => locked(() => inner.runAll(statements)),
-    exec: (sql) => locked(() => inner.exec(sql)),
-    transaction: (fn) =>
-      locked(async () => {
-        await send('exec', 'BEGIN IMMEDIATE');
-        try {
-          const result = await fn(inner);
-          await send('exec', 'COMMIT');
-          return result;
-        } catch (err) {
-          await send('rollback').catch(() => undefined);
-          throw err;
-        }
-      }),
-    close: () =>
-      locked(async () => {
-        if (dead) return;
-        await send('close');
-        await worker.terminate();
-      }),
-  };
+  return lockDriver(
+    inner,
+    {
+      begin: () => inner.exec('BEGIN IMMEDIATE'),
+      driverIn: () => inner,
+      commit: () => inner.exec('COMMIT'),
+      rollback: () => send('rollback').then(() => undefined),
+    },
+    async () => {
+      if (dead) return;
+      await send('close');
+      await worker.terminate();
+    },
+  );
 }
