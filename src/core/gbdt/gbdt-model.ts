@@ -1,3 +1,5 @@
+import type { PackedGbdt } from './pack-gbdt.js';
+
 /**
  * Objectives whose XGBoost models the core can evaluate. Each fixes how `base_score` becomes a
  * margin and how margins become predictions (see {@link OBJECTIVE_LINKS}).
@@ -80,4 +82,9 @@ export interface GbdtModel {
   readonly defaultLeft: Uint8Array;
   /** Float32 leaf values (0 for internal nodes). */
   readonly leafValue: Float32Array;
+  /**
+   * The same trees laid out for the branch-free walk (`packGbdt`); set by `parseXGBoostModel`.
+   * Without it, or for a row with a missing value, prediction takes the plain walk.
+   */
+  readonly packed?: PackedGbdt;
 }

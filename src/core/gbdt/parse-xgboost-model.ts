@@ -1,5 +1,6 @@
 import { GatewayError } from '../../errors/gateway-error.js';
 import { GBDT_OBJECTIVES, OBJECTIVE_LINKS, type GbdtModel, type GbdtObjective, type ObjectiveLink } from './gbdt-model.js';
+import { packGbdt } from './pack-gbdt.js';
 
 const ROOT = 'gbdt';
 
@@ -293,6 +294,7 @@ export function parseXGBoostModel(json: unknown): GbdtModel {
     leafValue.set(tree.leafValue, base);
   }
 
+  const packed = packGbdt({ numFeature, numTrees, treeOffset, left, right, splitIndex, threshold, leafValue });
   return {
     objective: objectiveName,
     numClass,
@@ -308,5 +310,6 @@ export function parseXGBoostModel(json: unknown): GbdtModel {
     threshold,
     defaultLeft,
     leafValue,
+    ...(packed === undefined ? {} : { packed }),
   };
 }
