@@ -1,5 +1,5 @@
 /**
- * `npm run bench:gateway -- [--json] [--duration S] [--repeat N] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args="..."] [--base-dist DIR] [--gc-stats]`
+ * `npm run bench:gateway -- [--json] [--duration S] [--repeat N] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args="..."] [--heimdall-max-in-flight N] [--base-dist DIR] [--gc-stats]`
  *
  * One fake upstream with a fixed 20 ms latency; load at fixed rates of 1,000 and 3,000 requests/s
  * (open loop, evenly spaced, see `openLoop`) and at the maximum rate (autocannon, 100 connections),
@@ -76,6 +76,8 @@ const { values } = parseArgs({
     'heimdall-node-args': { type: 'string', default: '' },
     // Where heimdall's stdout goes (its JSON logs, or --trace-gc lines); default /dev/null.
     'heimdall-stdout': { type: 'string' },
+    // server.max_in_flight for the build under test (not the baseline): what a limit does to an overloaded worker.
+    'heimdall-max-in-flight': { type: 'string' },
     // The dist/ directory of another heimdall build, loaded as target heimdall_base (e.g. a git worktree of main).
     'base-dist': { type: 'string' },
     // Only some of the runs (rate_1000,rate_3000,stream_rate_1000,max), for quick experiments; skipped ones print null.
@@ -353,7 +355,7 @@ async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: n
     const artifact = existsSync(join(root, 'artifacts', 'default.json')) ? undefined : trainFallbackArtifact();
     const db = join(tmpdir(), `heimdall-bench-${process.pid}-${name}.db`);
     const config = {
-      server: { host: '127.0.0.1', port, workers: 1 },
+      server: { host: '127.0.0.1', port, workers: 1, ...(name === 'heimdall' && values['heimdall-max-in-flight'] !== undefined ? { max_in_flight: Number(values['heimdall-max-in-flight']) } : {}) },
       ...(artifact === undefined ? {} : { artifact: { path: artifact }, models: { 'tiny-small': { provider: 'openrouter', model: 'qwen/qwen-2.5-7b-instruct' }, 'tiny-medium': { provider: 'openrouter', model: 'meta-llama/llama-3.1-8b-instruct' }, 'tiny-large': { provider: 'openrouter', model: 'nvidia/llama-3.1-nemotron-70b-instruct' } } }),
       providers: { openrouter: { api_key: 'sk-or-v1-bench-key', base_url: `${upstreamUrl}/v1` } },
       logging: { level: values['heimdall-log-level'] },

@@ -111,6 +111,16 @@ export function createConfigSchema(env: ConfigEnv = {}) {
           body_limit_bytes: positiveInt.default(10 * 1024 * 1024),
           request_timeout: durationMs(600_000),
           shutdown_grace: durationMs(10_000),
+          /**
+           * Chat requests (`/v1/chat/completions`, `/v1/messages`) one worker serves at once; past it a
+           * request is refused at once with a 503 and `Retry-After: 1`, before its body is read. It
+           * bounds the memory of the requests inside the worker, not the queue in front of a worker
+           * whose CPU is saturated: at 3,000 req/s on a worker good for ~2,900, 256 held the peak at
+           * 143 MB against 184 and refused a fifth, and the accepted requests still waited in the
+           * sockets (docs/benchmarks.md, "Session 14"); more workers are the cure for that. 0: no
+           * limit. A stream holds its slot to its end, so size it for the longest answers.
+           */
+          max_in_flight: nonNegativeInt.default(0),
           warmup_decisions: nonNegativeInt.default(300),
           /**
            * Requests each worker sends itself over loopback before it reports ready (`POST /v1/route`

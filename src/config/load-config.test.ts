@@ -34,6 +34,7 @@ describe('loadConfig defaults', () => {
       body_limit_bytes: 10 * 1024 * 1024,
       request_timeout: 600_000,
       shutdown_grace: 10_000,
+      max_in_flight: 0,
       warmup_decisions: 300,
       warmup_requests: 600,
       heap: { initial_old_space_mb: 32, max_old_space_mb: 0, max_semi_space_mb: 8, growing_percent: 25, optimize_wasm: false, pretenuring: false, malloc_trim_threshold_kb: 128 },

@@ -45,6 +45,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * whose cause is logged, never sent.
  */
 export function createRequestHandler(services: GatewayServices): (req: IncomingMessage, res: ServerResponse) => void {
+  // Chat requests being served by this worker, for `server.max_in_flight`.
+  let chatInFlight = 0;
   return (req, res) => {
     const startedAt = performance.now();
     const rawUrl = req.url ?? '/';
@@ -69,6 +71,22 @@ export function createRequestHandler(services: GatewayServices): (req: IncomingM
       sendJson(res, 405, errorBody(route.dialect, `Method ${req.method ?? ''} not allowed on ${path}; use ${route.method}`));
       finish(services, route.name, ctx, res, false);
       return;
+    }
+    const limit = route.chat ? services.config().server.max_in_flight : 0;
+    if (limit > 0) {
+      if (chatInFlight >= limit) {
+        req.resume();
+        ctx.errorCode = 'gateway_unavailable';
+        sendError(res, route.dialect, new GatewayError('gateway_unavailable', `The gateway is serving its limit of ${limit} requests; retry shortly`, { retryAfterSeconds: 1 }));
+        finish(services, route.name, ctx, res, false);
+        return;
+      }
+      // Counted only under a limit (no listener per request otherwise); 'close' comes once the
+      // answer is out or the client is gone, whichever ends the request.
+      chatInFlight++;
+      res.once('close', () => {
+        chatInFlight--;
+      });
     }
     services.metrics?.inFlight(1);
     let result: Promise<void> | void;
