@@ -90,6 +90,20 @@ describe('server.max_in_flight', () => {
     gate.open();
   });
 
+  it('takes a new limit from a config reload, without a restart', async () => {
+    gate = createGate();
+    const before = upstream.requests.length;
+    const held = [chat('slow five'), chat('slow six')];
+    await expect.poll(() => upstream.requests.length).toBe(before + 2);
+    expect((await chat('fast')).status).toBe(503);
+    const current = gw.gateway.services.config();
+    gw.gateway.applyConfig({ ...current, server: { ...current.server, max_in_flight: 3 } });
+    expect((await chat('fast')).status).toBe(200);
+    gate.open();
+    await Promise.all(held);
+    gw.gateway.applyConfig(current);
+  });
+
   it('is a non-negative integer, 0 (no limit) by default', () => {
     expect(loadConfig({ env: {} }).server.max_in_flight).toBe(0);
     expect(() => loadConfig({ env: {}, overrides: { server: { max_in_flight: -1 } } })).toThrow(/max_in_flight/);
