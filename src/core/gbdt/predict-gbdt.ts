@@ -79,7 +79,7 @@ function walkPacked(p: PackedGbdt, treeGroup: Int32Array, row: Float32Array, res
     let n2 = root[t + 2] as number;
     let n3 = root[t + 3] as number;
     for (let d = blockDepth[b] as number; d > 0; d--) {
-      // `+(boolean)` compiles to a flag-to-register move, not a branch.
+      // The comparison as a number added to the child id: no branch to mispredict.
       n0 = (child[n0] as number) + +((row[feature[n0] as number] as number) >= (threshold[n0] as number));
       n1 = (child[n1] as number) + +((row[feature[n1] as number] as number) >= (threshold[n1] as number));
       n2 = (child[n2] as number) + +((row[feature[n2] as number] as number) >= (threshold[n2] as number));
