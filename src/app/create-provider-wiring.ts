@@ -48,6 +48,7 @@ export function createProviderWiring(config: Config): ProviderWiring {
       headersTimeoutMs: p.timeout ?? config.timeouts.headers,
       bodyTimeoutMs: config.timeouts.idle,
       keepAliveTimeoutMs: 30_000,
+      ...(p.proxy === undefined ? {} : { proxyUrl: p.proxy }),
     });
     clients.push(httpClient);
     enabled.add(id);

@@ -88,6 +88,13 @@ function providerSchema(env: ConfigEnv, id: keyof typeof DEFAULT_BASE_URLS) {
     .strictObject({
       api_key: secretRef(env).optional(),
       base_url: httpUrl().default(DEFAULT_BASE_URLS[id]),
+      /**
+       * An HTTP(S) forward proxy for this provider's calls, tunnelled with CONNECT; credentials in
+       * the URL (`http://user:pass@proxy:3128`) become `Proxy-Authorization`. Unset: `HTTPS_PROXY` /
+       * `HTTP_PROXY` (by the base URL's scheme) unless `NO_PROXY` names the host; loopback hosts
+       * never take a proxy from the environment.
+       */
+      proxy: httpUrl().optional(),
       timeout: optionalDurationMs().optional(),
       enabled: z.boolean().default(true),
     })

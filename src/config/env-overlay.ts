@@ -1,5 +1,5 @@
 import type { ProviderId } from '../types/provider-id.js';
-import type { ConfigEnv } from './config-schema.js';
+import { DEFAULT_BASE_URLS, type ConfigEnv } from './config-schema.js';
 import { getPath, isPlainObject, setPath, type PlainObject } from './plain-object.js';
 
 const PREFIX = 'HEIMDALL_';
@@ -58,5 +58,45 @@ export function applyConventionalEnv(config: PlainObject, env: ConfigEnv): void 
     if (baseUrl !== undefined && baseUrl !== '' && getPath(config, ['providers', provider, 'base_url']) === undefined) {
       setPath(config, ['providers', provider, 'base_url'], baseUrl);
     }
+    if (getPath(config, ['providers', provider, 'proxy']) === undefined) {
+      const target = getPath(config, ['providers', provider, 'base_url']);
+      const proxy = proxyFromEnv(typeof target === 'string' ? target : DEFAULT_BASE_URLS[provider as ProviderId], env);
+      if (proxy !== undefined) setPath(config, ['providers', provider, 'proxy'], proxy);
+    }
   }
+}
+
+/**
+ * The proxy the conventional variables give a URL, as curl and most HTTP clients read them:
+ * `HTTPS_PROXY` for https, `HTTP_PROXY` for http (either case), none when `NO_PROXY` lists the
+ * host (`*`, a host, a domain suffix with or without its leading dot, optionally `:port`). Loopback
+ * hosts never get one, as with Go's `ProxyFromEnvironment`: a variable set for the machine's
+ * outbound traffic must not capture a local model server.
+ */
+export function proxyFromEnv(target: string, env: ConfigEnv): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    return undefined;
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)) return undefined;
+  const pick = (...names: string[]): string | undefined => names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
+  const proxy = url.protocol === 'https:' ? pick('HTTPS_PROXY', 'https_proxy') : pick('HTTP_PROXY', 'http_proxy');
+  if (proxy === undefined) return undefined;
+  const port = url.port === '' ? (url.protocol === 'https:' ? '443' : '80') : url.port;
+  const exempt = (pick('NO_PROXY', 'no_proxy') ?? '').split(',').some((raw) => {
+    const entry = raw.trim().toLowerCase();
+    if (entry === '') return false;
+    if (entry === '*') return true;
+    const colon = entry.lastIndexOf(':');
+    const [name, entryPort] = colon > 0 && !entry.includes(']') ? [entry.slice(0, colon), entry.slice(colon + 1)] : [entry, undefined];
+    if (entryPort !== undefined && entryPort !== port) return false;
+    const domain = name.replace(/^\*?\./, '');
+    return host === domain || host.endsWith(`.${domain}`);
+  });
+  if (exempt) return undefined;
+  // curl reads a bare `host:port` as an HTTP proxy.
+  return proxy.includes('://') ? proxy : `http://${proxy}`;
 }

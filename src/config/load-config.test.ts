@@ -217,6 +217,38 @@ describe('secrets', () => {
     expect(config.providers.openrouter.api_key).toBe('or-key');
   });
 
+  it('takes a provider proxy from HTTPS_PROXY / HTTP_PROXY by the base URL scheme, minus NO_PROXY and loopback', () => {
+    const env = { HTTPS_PROXY: 'http://user:pw@proxy.corp:3128', http_proxy: 'plain.corp:8080', NO_PROXY: 'example.org, .googleapis.com' };
+    const config = loadConfig({
+      env,
+      overrides: {
+        providers: {
+          openai: { base_url: 'http://models.internal:4000/v1' },
+          anthropic: { proxy: 'http://file-proxy:3128' },
+          openrouter: { base_url: 'https://api.example.org/v1' },
+        },
+      },
+    });
+    // http base URL: HTTP_PROXY (either case), a bare host:port read as http://.
+    expect(config.providers.openai.proxy).toBe('http://plain.corp:8080');
+    // The file wins over the environment.
+    expect(config.providers.anthropic.proxy).toBe('http://file-proxy:3128');
+    // NO_PROXY: a domain with or without its leading dot covers its subdomains.
+    expect(config.providers.gemini.proxy).toBeUndefined();
+    expect(config.providers.openrouter.proxy).toBeUndefined();
+    expect(loadConfig({ env: { HTTPS_PROXY: 'http://p:1' } }).providers.openrouter.proxy).toBe('http://p:1');
+    expect(loadConfig({ env: { HTTPS_PROXY: 'http://p:1', NO_PROXY: '*' } }).providers.openrouter.proxy).toBeUndefined();
+    expect(loadConfig({ env: { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'openrouter.ai:8443' } }).providers.openrouter.proxy).toBe('http://p:1');
+    expect(loadConfig({ env: { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'openrouter.ai:443' } }).providers.openrouter.proxy).toBeUndefined();
+    // Loopback never takes a proxy from the environment (a local model server).
+    for (const base of ['http://127.0.0.1:8000/v1', 'http://localhost:8000/v1', 'http://[::1]:8000/v1']) {
+      expect(loadConfig({ env: { HTTP_PROXY: 'http://p:1' }, overrides: { providers: { openai: { base_url: base } } } }).providers.openai.proxy).toBeUndefined();
+    }
+    // Proxy credentials are redacted like any URL credentials.
+    expect(JSON.stringify(redactConfig(config))).not.toContain('user:pw');
+    expect(() => loadConfig({ env: {}, overrides: { providers: { openai: { proxy: 'not a url' } } } })).toThrow(/proxy/);
+  });
+
   it('redacts secrets and URL credentials without touching the snapshot', () => {
     const config = loadConfig({
       env: { OPENAI_API_KEY: 'sk-secret' },

@@ -34,6 +34,7 @@ export function redactConfig(config: Config): Config {
     if (!isPlainObject(provider)) continue;
     if (provider.api_key !== undefined) provider.api_key = REDACTED;
     provider.base_url = redactUrl(provider.base_url);
+    if (provider.proxy !== undefined) provider.proxy = redactUrl(provider.proxy);
   }
   const remote = section(copy, 'embedding', 'remote');
   if (remote) {

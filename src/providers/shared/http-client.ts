@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { Agent } from './undici-agent.js';
+import { Agent, loadProxyAgent } from './undici-agent.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { ErrorCode } from '../../errors/error-codes.js';
 import type { CancelSignal } from '../../types/cancel-signal.js';
@@ -83,6 +83,8 @@ export interface UndiciHttpClientOptions {
   readonly keepAliveTimeoutMs: number;
   /** Maximum sockets per origin; unlimited when absent. */
   readonly connections?: number;
+  /** An HTTP(S) forward proxy every call is tunnelled through (CONNECT); URL credentials authenticate to it. */
+  readonly proxyUrl?: string;
 }
 
 /**
@@ -93,13 +95,18 @@ export interface UndiciHttpClientOptions {
  * signal's reason is a `TimeoutError`, i.e. an attempt deadline).
  */
 export function createUndiciHttpClient(options: UndiciHttpClientOptions): PooledHttpClient {
-  const agent = new Agent({
-    connect: { timeout: options.connectTimeoutMs },
+  const pool = {
     headersTimeout: options.headersTimeoutMs,
     bodyTimeout: options.bodyTimeoutMs,
     keepAliveTimeout: options.keepAliveTimeoutMs,
     ...(options.connections === undefined ? {} : { connections: options.connections }),
-  });
+  };
+  const ProxyAgent = options.proxyUrl === undefined ? undefined : loadProxyAgent();
+  const agent =
+    ProxyAgent === undefined || options.proxyUrl === undefined
+      ? new Agent({ connect: { timeout: options.connectTimeoutMs }, ...pool })
+      : // The proxy agent connects through its own connectors: the connect timeout goes to both legs.
+        new ProxyAgent({ uri: options.proxyUrl, proxyTls: { timeout: options.connectTimeoutMs }, requestTls: { timeout: options.connectTimeoutMs }, ...pool });
 
   return {
     async request(req: HttpRequest): Promise<HttpResponse> {
@@ -275,7 +282,12 @@ export function mapTransportError(err: unknown, signal: CancelSignal | undefined
   if (code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new GatewayError('provider_connection_failed', 'Timed out connecting to upstream', base);
   }
-  if (code === 'UND_ERR_ABORTED' || (err instanceof Error && err.name === 'AbortError')) {
+  if (code === 'UND_ERR_ABORTED') {
+    // The caller's cancellation was handled above: undici aborted by itself, on a connection it
+    // could not make (a proxy refusing the tunnel: "Proxy response (407) !== 200 ...").
+    return new GatewayError('provider_connection_failed', `Upstream connection failed: ${message}`, base);
+  }
+  if (err instanceof Error && err.name === 'AbortError') {
     return new GatewayError('caller_cancelled', 'Request was cancelled', base);
   }
   if ((code !== undefined && CONNECTION_CODES.has(code)) || (code?.startsWith('HPE_') ?? false)) {

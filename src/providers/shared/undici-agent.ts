@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
-import type { Agent as UndiciAgent } from 'undici';
+import type { Agent as UndiciAgent, ProxyAgent as UndiciProxyAgent } from 'undici';
 
 type AgentClass = typeof UndiciAgent;
+type ProxyAgentClass = typeof UndiciProxyAgent;
 
 const require = createRequire(import.meta.url);
 
@@ -28,4 +29,18 @@ function loadAgent(): AgentClass {
     // fall through to the entry point
   }
   return (require('undici') as { Agent: AgentClass }).Agent;
+}
+
+/**
+ * undici's `ProxyAgent`, loaded the same way and only when a provider has a proxy (the agent above
+ * has already mixed the request API into `Dispatcher.prototype`, which `ProxyAgent` inherits).
+ */
+export function loadProxyAgent(): ProxyAgentClass {
+  try {
+    const proxyAgent: unknown = require('undici/lib/dispatcher/proxy-agent.js');
+    if (typeof proxyAgent === 'function' && 'request' in (proxyAgent as { prototype: object }).prototype) return proxyAgent as ProxyAgentClass;
+  } catch {
+    // fall through to the entry point
+  }
+  return (require('undici') as { ProxyAgent: ProxyAgentClass }).ProxyAgent;
 }
