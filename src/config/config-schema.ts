@@ -92,7 +92,8 @@ function providerSchema(env: ConfigEnv, id: keyof typeof DEFAULT_BASE_URLS) {
        * An HTTP(S) forward proxy for this provider's calls, tunnelled with CONNECT; credentials in
        * the URL (`http://user:pass@proxy:3128`) become `Proxy-Authorization`. Unset: `HTTPS_PROXY` /
        * `HTTP_PROXY` (by the base URL's scheme) unless `NO_PROXY` names the host; loopback hosts
-       * never take a proxy from the environment.
+       * never take a proxy from the environment. Chat calls only: the catalog refresh and the
+       * remote embedder connect directly.
        */
       proxy: httpUrl().optional(),
       timeout: optionalDurationMs().optional(),
