@@ -101,12 +101,12 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions): Pooled
     keepAliveTimeout: options.keepAliveTimeoutMs,
     ...(options.connections === undefined ? {} : { connections: options.connections }),
   };
-  const ProxyAgent = options.proxyUrl === undefined ? undefined : loadProxyAgent();
+  const proxyUrl = options.proxyUrl;
   const agent =
-    ProxyAgent === undefined || options.proxyUrl === undefined
+    proxyUrl === undefined
       ? new Agent({ connect: { timeout: options.connectTimeoutMs }, ...pool })
       : // The proxy agent connects through its own connectors: the connect timeout goes to both legs.
-        new ProxyAgent({ uri: options.proxyUrl, proxyTls: { timeout: options.connectTimeoutMs }, requestTls: { timeout: options.connectTimeoutMs }, ...pool });
+        new (loadProxyAgent())({ uri: proxyUrl, proxyTls: { timeout: options.connectTimeoutMs }, requestTls: { timeout: options.connectTimeoutMs }, ...pool });
 
   return {
     async request(req: HttpRequest): Promise<HttpResponse> {
