@@ -171,6 +171,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
             headersTimeoutMs: config.timeouts.embedding,
             bodyTimeoutMs: config.timeouts.embedding,
             keepAliveTimeoutMs: config.timeouts.idle,
+            ...(config.embedding.remote?.proxy === undefined ? {} : { proxyUrl: config.embedding.remote.proxy }),
           })
         : undefined;
     // The runtime's latency source needs the runtime's own state: filled in right after creation.

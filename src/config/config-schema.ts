@@ -92,8 +92,7 @@ function providerSchema(env: ConfigEnv, id: keyof typeof DEFAULT_BASE_URLS) {
        * An HTTP(S) forward proxy for this provider's calls, tunnelled with CONNECT; credentials in
        * the URL (`http://user:pass@proxy:3128`) become `Proxy-Authorization`. Unset: `HTTPS_PROXY` /
        * `HTTP_PROXY` (by the base URL's scheme) unless `NO_PROXY` names the host; loopback hosts
-       * never take a proxy from the environment. Chat calls only: the catalog refresh and the
-       * remote embedder connect directly.
+       * never take a proxy from the environment. The provider's model-list refresh uses it too.
        */
       proxy: httpUrl().optional(),
       timeout: optionalDurationMs().optional(),
@@ -297,6 +296,8 @@ export function createConfigSchema(env: ConfigEnv = {}) {
               url: httpUrl(),
               model: z.string().min(1),
               api_key: secret.optional(),
+              /** A forward proxy for the embedding calls; unset: from the environment, as a provider's `proxy`. */
+              proxy: httpUrl().optional(),
               timeout: durationMs(200),
               dim: positiveInt.optional(),
             })

@@ -64,6 +64,11 @@ export function applyConventionalEnv(config: PlainObject, env: ConfigEnv): void 
       if (proxy !== undefined) setPath(config, ['providers', provider, 'proxy'], proxy);
     }
   }
+  const remoteUrl = getPath(config, ['embedding', 'remote', 'url']);
+  if (typeof remoteUrl === 'string' && getPath(config, ['embedding', 'remote', 'proxy']) === undefined) {
+    const proxy = proxyFromEnv(remoteUrl, env);
+    if (proxy !== undefined) setPath(config, ['embedding', 'remote', 'proxy'], proxy);
+  }
 }
 
 /**

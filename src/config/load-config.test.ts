@@ -246,6 +246,12 @@ describe('secrets', () => {
     }
     // Proxy credentials are redacted like any URL credentials.
     expect(JSON.stringify(redactConfig(config))).not.toContain('user:pw');
+    // The remote embedder takes one from the environment too, by its own URL.
+    const remote = { kind: 'remote', remote: { url: 'https://emb.example.com/v1', model: 'text-embedding-3-small' } };
+    const withEmbedder = loadConfig({ env: { HTTPS_PROXY: 'http://u:secret@p:1' }, overrides: { embedding: remote } });
+    expect(withEmbedder.embedding.remote?.proxy).toBe('http://u:secret@p:1');
+    expect(JSON.stringify(redactConfig(withEmbedder))).not.toContain('secret');
+    expect(loadConfig({ env: { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'example.com' }, overrides: { embedding: remote } }).embedding.remote?.proxy).toBeUndefined();
     expect(() => loadConfig({ env: {}, overrides: { providers: { openai: { proxy: 'not a url' } } } })).toThrow(/proxy/);
   });
 

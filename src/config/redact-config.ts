@@ -40,6 +40,7 @@ export function redactConfig(config: Config): Config {
   if (remote) {
     if (remote.api_key !== undefined) remote.api_key = REDACTED;
     remote.url = redactUrl(remote.url);
+    if (remote.proxy !== undefined) remote.proxy = redactUrl(remote.proxy);
   }
   const keys = section(copy, 'auth')?.gateway_keys;
   if (Array.isArray(keys)) for (const entry of keys) if (isPlainObject(entry)) entry.key = REDACTED;

@@ -1,6 +1,8 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchModelList } from '../../src/catalog/sync/fetch-model-list.js';
+import { catalogSources } from '../../src/cli/commands/catalog.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { openaiCompletion } from './helpers/fake-responses.js';
 import { startTestGateway, TINY_OPENAI_MODELS, type TestGateway } from './helpers/start-test-gateway.js';
@@ -62,25 +64,36 @@ async function startConnectProxy(): Promise<{ url: string; tunnels: Tunnel[]; cl
 }
 
 let upstream: FakeUpstream;
+let embeddings: FakeUpstream;
+let dim = 0;
 let proxy: Awaited<ReturnType<typeof startConnectProxy>>;
 let gw: TestGateway;
 let refused: TestGateway;
 
 beforeAll(async () => {
-  upstream = await startFakeUpstream((_req, res) => res.json(200, openaiCompletion('gpt-4o-mini', 'through the tunnel')));
+  upstream = await startFakeUpstream((req, res) => {
+    if (req.method === 'GET') return res.json(200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 1_721_172_741, owned_by: 'system' }] });
+    return res.json(200, openaiCompletion('gpt-4o-mini', 'through the tunnel'));
+  });
+  embeddings = await startFakeUpstream((_req, res) =>
+    res.json(200, { object: 'list', data: [{ object: 'embedding', index: 0, embedding: Array.from({ length: dim }, (_, i) => (i === 0 ? 1 : 0)) }] }),
+  );
   proxy = await startConnectProxy();
   const withProxy = (credentials: string): Record<string, unknown> => ({
     models: TINY_OPENAI_MODELS,
     providers: { openai: { api_key: 'sk-proj-configured', base_url: `${upstream.url}/v1`, proxy: proxy.url.replace('http://', `http://${credentials}@`) } },
+    embedding: { kind: 'remote', remote: { url: `${embeddings.url}/v1`, model: 'text-embedding-3-small', timeout: '2s', proxy: proxy.url.replace('http://', `http://${credentials}@`) } },
   });
   gw = await startTestGateway(withProxy('user:pw'));
   refused = await startTestGateway(withProxy('user:wrong'));
+  dim = gw.gateway.routing.state().dim;
 });
 afterAll(async () => {
   await gw.close();
   await refused.close();
   await proxy.close();
   await upstream.close();
+  await embeddings.close();
 });
 
 function chat(url: string): Promise<Response> {
@@ -112,5 +125,27 @@ describe('providers.<id>.proxy', () => {
     expect(body.error.message).toContain('407');
     expect(upstream.requests.length).toBe(calls);
     expect((await chat(gw.url)).status).toBe(200);
+  });
+
+  it('sends the remote embedder through its proxy', async () => {
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'what is the boiling point of water at sea level?' }] }),
+    });
+    expect(res.status).toBe(200);
+    await res.json();
+    expect(embeddings.requests.at(-1)?.url).toBe('/v1/embeddings');
+    expect(proxy.tunnels.some((t) => t.target === new URL(embeddings.url).host)).toBe(true);
+  });
+
+  it('fetches a provider model list (catalog refresh) through the provider proxy', async () => {
+    const before = proxy.tunnels.length;
+    const list = await fetchModelList({ provider: 'openai', baseUrl: `${upstream.url}/v1`, apiKey: 'sk-proj-configured', proxy: proxy.url.replace('http://', 'http://user:pw@') });
+    expect(list.models.map((m) => m.providerModelId)).toEqual(['gpt-4o-mini']);
+    expect(proxy.tunnels.slice(before).some((t) => t.target === new URL(upstream.url).host)).toBe(true);
+    // The sources the gateway and `heimdall catalog refresh` use carry each provider's proxy.
+    const openai = catalogSources(gw.gateway.services.config()).find((src) => src.provider === 'openai');
+    expect(openai?.proxy).toBe(proxy.url.replace('http://', 'http://user:pw@'));
   });
 });

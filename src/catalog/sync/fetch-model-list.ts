@@ -2,6 +2,7 @@ import { castToError, GatewayError } from '../../errors/gateway-error.js';
 import type { ProviderId } from '../../types/provider-id.js';
 import type { ListedModel } from './listed-model.js';
 import { parseAnthropicModelPage, parseGeminiModelPage, parseOpenAIModelList, parseOpenRouterModel, type ModelListPage } from './parse-model-lists.js';
+import { proxiedFetch } from '../../providers/shared/proxy-fetch.js';
 import { streamJsonArrayItems } from './stream-json-array.js';
 
 /** Where and how to ask one provider for its models. */
@@ -11,6 +12,8 @@ export interface ModelListSource {
   readonly baseUrl: string;
   /** Required except for OpenRouter, whose list is public. */
   readonly apiKey?: string;
+  /** The provider's forward proxy (`providers.<id>.proxy`), when its calls go through one. */
+  readonly proxy?: string;
 }
 
 export interface FetchModelListOptions {
@@ -38,7 +41,7 @@ const MAX_PAGES = 100;
  * @throws GatewayError `provider_*` codes naming the provider.
  */
 export async function fetchModelList(source: ModelListSource, options: FetchModelListOptions = {}): Promise<FetchedModelList> {
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.fetch ?? (source.proxy === undefined ? fetch : proxiedFetch(source.proxy));
   const base = source.baseUrl.replace(/\/+$/, '');
   const get = async (url: string, headers: Record<string, string>): Promise<Response> => {
     const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);

@@ -32,7 +32,7 @@ export function catalogSources(config: Config): ModelListSource[] {
     const p = config.providers[id];
     if (!p.enabled) continue;
     if (p.api_key === undefined && id !== 'openrouter') continue;
-    out.push({ provider: id, baseUrl: p.base_url, ...(p.api_key === undefined ? {} : { apiKey: p.api_key }) });
+    out.push({ provider: id, baseUrl: p.base_url, ...(p.api_key === undefined ? {} : { apiKey: p.api_key }), ...(p.proxy === undefined ? {} : { proxy: p.proxy }) });
   }
   return out;
 }
