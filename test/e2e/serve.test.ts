@@ -31,6 +31,8 @@ describe('startServer', () => {
         artifact: { path: tinyArtifactPath(), reload_seconds: 0 },
         models,
         providers: { openai: { api_key: 'sk-proj-configured', base_url: `${upstream.url}/v1` } },
+        // Tests never write a database into the working tree (the default is .heimdall/heimdall.db).
+        storage: { url: 'sqlite::memory:' },
       },
     });
     const gate = createGate();
@@ -64,7 +66,7 @@ describe('heimdall serve', () => {
     const configPath = join(tmpdir(), `heimdall-serve-${process.pid}.json`);
     writeFileSync(
       configPath,
-      JSON.stringify({ artifact: { path: tinyArtifactPath(), reload_seconds: 0 }, models, providers: { openai: { api_key: 'sk-proj-configured', base_url: `${upstream.url}/v1` } } }),
+      JSON.stringify({ artifact: { path: tinyArtifactPath(), reload_seconds: 0 }, models, providers: { openai: { api_key: 'sk-proj-configured', base_url: `${upstream.url}/v1` } }, storage: { url: 'sqlite::memory:' } }),
     );
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--host', '127.0.0.1', '--workers', '2', '--config', configPath], {
       cwd: join(import.meta.dirname, '../..'),
@@ -155,6 +157,7 @@ describe('heimdall serve', () => {
     artifact: { path: tinyArtifactPath(), reload_seconds: 0 },
     models,
     providers: { openai: { api_key: 'sk-proj-configured', base_url: `http://127.0.0.1:1/v1` } },
+    storage: { url: 'sqlite::memory:' },
   };
 
   it('runs a single gateway in a worker started with the configured heap flags, replaces it when it dies, and drains it on SIGTERM', async () => {
