@@ -8,9 +8,9 @@ const byProxy = new Map<string, typeof fetch>();
 
 /**
  * A `fetch` whose requests go through an HTTP(S) forward proxy (CONNECT), for the calls outside
- * the providers' HTTP clients (model lists). undici's own `fetch` with its `ProxyAgent`: node's
- * built-in `fetch` cannot be given a dispatcher of another undici version. Loads undici's entry
- * point, so only a process that has a proxy configured pays for it.
+ * the providers' HTTP clients (model lists). undici's own `fetch` with its `ProxyAgent`, so that
+ * the dispatcher and the `fetch` driving it are one undici (node's built-in `fetch` bundles
+ * another). Loads undici's entry point, so only a process with a proxy configured pays for it.
  */
 export function proxiedFetch(proxyUrl: string): typeof fetch {
   const known = byProxy.get(proxyUrl);
