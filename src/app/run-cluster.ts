@@ -38,7 +38,10 @@ export function runClusterPrimary(options: ClusterOptions): Promise<number> {
   setFlagsFromString('--semi-space-growth-factor=1');
   // One worker gets the listening socket itself; with several, the primary deals connections out.
   if (options.workers === 1) cluster.schedulingPolicy = cluster.SCHED_NONE;
-  cluster.setupPrimary({ execArgv: [...(options.execArgv ?? process.execArgv)] });
+  // The channel carries every worker's decision-log batches (~77 KiB of SQL parameters per 32
+  // records, mostly JSON text): V8's serializer copies those strings where JSON escaped every quote
+  // in them again, -27 to -35% of a worker's CPU per batch (bench/ipc-serialization.ts, session 15).
+  cluster.setupPrimary({ execArgv: [...(options.execArgv ?? process.execArgv)], serialization: 'advanced' });
   const fork = (id: number): Worker => {
     const worker = cluster.fork({ ...options.env, HEIMDALL_WORKER_ID: String(id), [PRIMARY_STORE_ENV]: '1' });
     worker.once('listening', () => {
