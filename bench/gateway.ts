@@ -2,7 +2,7 @@
  * `npm run bench:gateway -- [--json] [--duration S] [--repeat N] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args="..."] [--heimdall-max-in-flight N] [--base-dist DIR] [--gc-stats]`
  *
  * One fake upstream with a fixed 20 ms latency; load at fixed rates of 1,000 and 3,000 requests/s
- * (open loop, evenly spaced, see `openLoop`) and at the maximum rate (autocannon, 100 connections),
+ * (open loop, evenly spaced to the tens of microseconds, see `openLoop`) and at the maximum rate (autocannon, 100 connections),
  * non-streaming and streaming, against:
  *   direct    the upstream itself (the baseline every "added" figure is measured from)
  *   bare      a pass-through proxy on undici that does no work (the floor)
@@ -25,6 +25,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { parsePrometheusText } from '../test/e2e/helpers/prometheus-text.js';
@@ -44,9 +45,29 @@ const PORTKEY_FETCH_SHIM = `data:text/javascript,${encodeURIComponent(
   "const f = globalThis.fetch; globalThis.fetch = async (...a) => { const r = await f(...a); return r.headers.get('content-type')?.startsWith('text/event-stream') ? new Response(r.body, { status: r.status, statusText: r.statusText, headers: r.headers }) : r; };",
 )}`;
 
+/**
+ * The open loop's pacer (a worker thread): sleeps with `Atomics.wait` to the due time of each send,
+ * to the tens of microseconds, and posts how many sends are due.
+ */
+const TICKER = `const { parentPort, workerData } = require('node:worker_threads');
+const { startAbs, intervalMs, total } = workerData;
+const cell = new Int32Array(new SharedArrayBuffer(4));
+for (let k = 1; k <= total; k++) {
+  const due = startAbs + (k - 1) * intervalMs;
+  for (;;) {
+    const left = due - (performance.timeOrigin + performance.now());
+    if (left <= 0) break;
+    Atomics.wait(cell, 0, 0, left);
+  }
+  parentPort.postMessage(k);
+}`;
+
 // heimdall_base: another build of heimdall (--base-dist), for before/after comparisons in one run.
 type TargetName = 'direct' | 'bare' | 'heimdall' | 'heimdall_base' | 'portkey';
 interface RunResult {
+  /** Only from the fixed-rate runs: how wide the distribution is (printed, not summarised). */
+  readonly p10?: number;
+  readonly p90?: number;
   readonly p50: number;
   readonly p99: number;
   readonly rps: number;
@@ -318,27 +339,24 @@ async function openLoop(target: Target, opts: { rate: number; stream: boolean; s
         if (++settled === total) allSettled();
       });
   };
-  await new Promise<void>((resolve) => {
-    const tick = (): void => {
-      const now = performance.now();
-      while (sent < total) {
-        const due = start + (sent * 1000) / opts.rate;
-        if (due > now) break;
-        fire(due);
-        sent++;
-      }
+  // Sends are paced by a thread that sleeps to each one's due time: a `setTimeout` tick fires on
+  // whole milliseconds of the clock the upstream's timer uses too (see gateway-upstream.ts).
+  const ticker = new Worker(TICKER, { eval: true, workerData: { startAbs: performance.timeOrigin + start, intervalMs: 1000 / opts.rate, total } });
+  await new Promise<void>((resolve, reject) => {
+    ticker.once('error', reject);
+    ticker.on('message', (due: number) => {
+      for (; sent < due; sent++) fire(start + (sent * 1000) / opts.rate);
       if (sent >= total) resolve();
-      else setTimeout(tick, 1);
-    };
-    tick();
+    });
   });
+  await ticker.terminate();
   if (total > 0) await done;
   gcObserver.disconnect();
   await pool.close();
   const gcTotal = gcPauses.reduce((x, y) => x + y, 0);
   log(`${target.name} ${opts.stream ? 'stream' : 'rate'} ${opts.rate}: load generator GC ${gcPauses.length} pauses (${gcMajor} full), ${gcTotal.toFixed(1)} ms in all, longest ${Math.max(0, ...gcPauses).toFixed(2)} ms`);
   const pct = percentileOf(latencies.subarray(0, samples).sort());
-  return { p50: pct(50), p99: pct(99), rps: samples / opts.seconds, errors, samples };
+  return { p10: pct(10), p50: pct(50), p90: pct(90), p99: pct(99), rps: samples / opts.seconds, errors, samples };
 }
 
 async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: number | undefined): Promise<Target> {
@@ -497,11 +515,11 @@ async function measure(): Promise<Partial<Record<TargetName, TargetSummary>>> {
       await load(target, { stream: false, seconds: 3, connections: 50 }); // warm-up (JIT, pools)
       const skipped: RunResult = { p50: NaN, p99: NaN, rps: NaN, errors: 0, samples: 0 };
       const r1000 = runs.has('rate_1000') ? await withCpu(target, 'rate 1000', () => openLoop(target, { rate: 1000, stream: false, seconds: duration })) : skipped;
-      log(`${name} rate 1000: p50 ${r1000.p50.toFixed(3)} ms, p99 ${r1000.p99.toFixed(3)} ms, ${r1000.errors} errors`);
+      log(`${name} rate 1000: p10 ${r1000.p10?.toFixed(3)} ms, p50 ${r1000.p50.toFixed(3)} ms, p90 ${r1000.p90?.toFixed(3)} ms, p99 ${r1000.p99.toFixed(3)} ms, ${r1000.errors} errors`);
       const r3000 = runs.has('rate_3000') ? await openLoop(target, { rate: 3000, stream: false, seconds: duration }) : skipped;
       log(`${name} rate 3000: p50 ${r3000.p50.toFixed(3)} ms, p99 ${r3000.p99.toFixed(3)} ms, ${r3000.errors} errors, ${r3000.rps.toFixed(0)} req/s`);
       const s1000 = runs.has('stream_rate_1000') ? await withCpu(target, 'stream 1000', () => openLoop(target, { rate: 1000, stream: true, seconds: duration })) : skipped;
-      log(`${name} stream 1000: p50 ${s1000.p50.toFixed(3)} ms, p99 ${s1000.p99.toFixed(3)} ms, ${s1000.errors} errors`);
+      log(`${name} stream 1000: p10 ${s1000.p10?.toFixed(3)} ms, p50 ${s1000.p50.toFixed(3)} ms, p90 ${s1000.p90?.toFixed(3)} ms, p99 ${s1000.p99.toFixed(3)} ms, ${s1000.errors} errors`);
       const max = runs.has('max') ? await load(target, { stream: false, seconds: duration, connections: 100 }) : skipped;
       log(`${name} max: ${max.rps.toFixed(0)} req/s (p50 ${max.p50.toFixed(2)} ms), ${max.errors} errors`);
       raw[name] = { max, r1000, r3000, s1000, rss: peakRssMb(target.pid) };
