@@ -1,5 +1,5 @@
 /**
- * `npm run bench:gateway -- [--json] [--duration S] [--repeat N] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args="..."] [--heimdall-max-in-flight N] [--base-dist DIR] [--gc-stats]`
+ * `npm run bench:gateway -- [--json] [--duration S] [--repeat N] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args="..."] [--heimdall-max-in-flight N] [--heimdall-config JSON] [--base-dist DIR] [--gc-stats]`
  *
  * One fake upstream with a fixed 20 ms latency; load at fixed rates of 1,000 and 3,000 requests/s
  * (open loop, evenly spaced to the tens of microseconds, see `openLoop`) and at the maximum rate (autocannon, 100 connections),
@@ -99,6 +99,9 @@ const { values } = parseArgs({
     'heimdall-stdout': { type: 'string' },
     // server.max_in_flight for the build under test (not the baseline): what a limit does to an overloaded worker.
     'heimdall-max-in-flight': { type: 'string' },
+    // Config merged over the build under test's (not the baseline's), e.g. '{"decision_log":{"enabled":false}}':
+    // with --base-dist dist, one build against itself under two configurations in one run.
+    'heimdall-config': { type: 'string', default: '{}' },
     // The dist/ directory of another heimdall build, loaded as target heimdall_base (e.g. a git worktree of main).
     'base-dist': { type: 'string' },
     // Only some of the runs (rate_1000,rate_3000,stream_rate_1000,max), for quick experiments; skipped ones print null.
@@ -381,7 +384,7 @@ async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: n
       storage: { url: `sqlite:${db}` },
     };
     const file = join(tmpdir(), `heimdall-bench-${process.pid}-${name}.json`);
-    writeFileSync(file, JSON.stringify(config));
+    writeFileSync(file, JSON.stringify(name === 'heimdall' ? mergeConfig(config, JSON.parse(values['heimdall-config']) as unknown) : config));
     // The extra node flags go to the build under test only, never to the baseline build.
     const nodeArgs = name === 'heimdall' ? values['heimdall-node-args'].split(' ').filter((a) => a !== '') : [];
     const gcStats = values['gc-stats'];
@@ -427,6 +430,15 @@ async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: n
     pid: child.pid,
     close: () => stop(child),
   };
+}
+
+/** `over` merged into `base`, objects key by key, anything else replaced. */
+function mergeConfig(base: unknown, over: unknown): unknown {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(base) || !isObject(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) out[key] = key in base ? mergeConfig(base[key], value) : value;
+  return out;
 }
 
 /** Without the bundled artifact (not trained yet), a small one is trained from the public data for the run. */
