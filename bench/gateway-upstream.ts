@@ -4,8 +4,8 @@
  * finish, usage, `[DONE]`). Run as its own process so it does not share an event loop with the
  * load generator or the target. Prints `{"port": N}` on stdout once listening.
  *
- * The latency is timed from each request's arrival by a thread that sleeps to the microsecond
- * (`Atomics.wait`), not by `setTimeout`: libuv's timers tick in whole milliseconds of the clock the
+ * The latency is timed from each request's arrival by a thread that sleeps to the due time
+ * (`Atomics.wait`, good to tens of microseconds), not by `setTimeout`: libuv's timers tick in whole milliseconds of the clock the
  * load generator and the target share, so a timed answer went out at the next millisecond
  * boundary after arrival + 20 ms. A proxy's delay before the upstream was then absorbed or grew
  * into a whole millisecond depending on where in the millisecond its requests arrived, and

@@ -346,7 +346,9 @@ async function openLoop(target: Target, opts: { rate: number; stream: boolean; s
   // whole milliseconds of the clock the upstream's timer uses too (see gateway-upstream.ts).
   const ticker = new Worker(TICKER, { eval: true, workerData: { startAbs: performance.timeOrigin + start, intervalMs: 1000 / opts.rate, total } });
   await new Promise<void>((resolve, reject) => {
+    if (total === 0) resolve();
     ticker.once('error', reject);
+    ticker.once('exit', () => (sent >= total ? resolve() : reject(new Error(`the pacing thread stopped after ${sent} of ${total} sends`))));
     ticker.on('message', (due: number) => {
       for (; sent < due; sent++) fire(start + (sent * 1000) / opts.rate);
       if (sent >= total) resolve();

@@ -40,7 +40,7 @@ export function runClusterPrimary(options: ClusterOptions): Promise<number> {
   if (options.workers === 1) cluster.schedulingPolicy = cluster.SCHED_NONE;
   // The channel carries every worker's decision-log batches (~77 KiB of SQL parameters per 32
   // records, mostly JSON text): V8's serializer copies those strings where JSON escaped every quote
-  // in them again, -27 to -35% of a worker's CPU per batch (bench/ipc-serialization.ts, session 15).
+  // in them again; sending a batch takes 27-35% less CPU (bench/ipc-serialization.ts, session 15).
   cluster.setupPrimary({ execArgv: [...(options.execArgv ?? process.execArgv)], serialization: 'advanced' });
   const fork = (id: number): Worker => {
     const worker = cluster.fork({ ...options.env, HEIMDALL_WORKER_ID: String(id), [PRIMARY_STORE_ENV]: '1' });
