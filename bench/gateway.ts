@@ -1,5 +1,5 @@
 /**
- * `npm run bench:gateway -- [--json] [--duration S] [--repeat N] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args="..."] [--heimdall-max-in-flight N] [--heimdall-config JSON] [--base-dist DIR] [--gc-stats]`
+ * `npm run bench:gateway -- [--json] [--duration S] [--repeat N] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args="..."] [--heimdall-max-in-flight N] [--heimdall-config JSON] [--base-dist DIR [--base-last] [--alternate]] [--gc-stats]`
  *
  * One fake upstream with a fixed 20 ms latency; load at fixed rates of 1,000 and 3,000 requests/s
  * (open loop, evenly spaced to the tens of microseconds, see `openLoop`) and at the maximum rate (autocannon, 100 connections),
@@ -108,6 +108,11 @@ const { values } = parseArgs({
     runs: { type: 'string', default: 'rate_1000,rate_3000,stream_rate_1000,max' },
     // Run heimdall before heimdall_base (alternate between runs: the second target of a run tends to do better).
     'base-last': { type: 'boolean', default: false },
+    // With --repeat: swap the two heimdall builds' order in every second repetition, so that a median
+    // of an even number of repetitions has each build in each position equally often (position
+    // effects come and go: in session 16 the second build lost up to 6% of its maximum rate in both
+    // orders, in earlier sessions the second tended to do better).
+    alternate: { type: 'boolean', default: false },
     // Diagnostic: both heimdall builds run with --trace-gc-nvp --no-allocation-site-pretenuring, and each rate run
     // prints what the young generation promoted (pretenuring off: V8 moving a site to the old generation
     // mid-run makes 'promoted' jump between runs of one build). Not for the headline figures.
@@ -461,8 +466,9 @@ async function main(): Promise<void> {
   }
   const all: Partial<Record<TargetName, TargetSummary>>[] = [];
   for (let i = 1; i <= repeat; i++) {
-    if (repeat > 1) log(`--- repetition ${i} of ${repeat}`);
-    const targets = await measure();
+    const baseLast = values['base-last'] !== (values.alternate && i % 2 === 0);
+    if (repeat > 1) log(`--- repetition ${i} of ${repeat}${values.alternate ? (baseLast ? ' (heimdall before heimdall_base)' : ' (heimdall_base before heimdall)') : ''}`);
+    const targets = await measure(baseLast);
     all.push(targets);
     if (repeat > 1) process.stdout.write(`${JSON.stringify({ targets })}\n`);
   }
@@ -508,14 +514,14 @@ function medians(all: readonly Partial<Record<TargetName, TargetSummary>>[]): Pa
 }
 
 /** One pass over every wanted target, each against the same upstream; the summary of the issue's shape. */
-async function measure(): Promise<Partial<Record<TargetName, TargetSummary>>> {
+async function measure(baseLast: boolean): Promise<Partial<Record<TargetName, TargetSummary>>> {
   const upstream = start(process.execPath, [compileHelper('gateway-upstream')], { UPSTREAM_LATENCY_MS: '20' });
   const { port: upstreamPort } = await firstJsonLine(upstream);
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
   log(`upstream on ${upstreamUrl} (20 ms fixed latency); ${duration} s per run; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
   const raw: Partial<Record<TargetName, { max: RunResult; r1000: RunResult; r3000: RunResult; s1000: RunResult; rss: number }>> = {};
-  const sequence: readonly TargetName[] = values['base-last'] ? ['direct', 'bare', 'heimdall', 'heimdall_base', 'portkey'] : ['direct', 'bare', 'heimdall_base', 'heimdall', 'portkey'];
+  const sequence: readonly TargetName[] = baseLast ? ['direct', 'bare', 'heimdall', 'heimdall_base', 'portkey'] : ['direct', 'bare', 'heimdall_base', 'heimdall', 'portkey'];
   const order: TargetName[] = sequence.filter((t) => wanted.has(t));
   for (const name of order) {
     let target: Target;
