@@ -1,6 +1,7 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RequestPlan } from '../engine/plan-request.js';
 import type { BaselineCostFn } from './baseline-cost.js';
+import { FastCounter, FastHistogram } from './fast-metrics.js';
 import { registerRuntimeMetrics, type CacheStatsSource, type CircuitSource } from './runtime-metrics.js';
 import { createTrafficTimeline, type TrafficTimeline } from './traffic-timeline.js';
 
@@ -9,7 +10,7 @@ const OVERHEAD_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const DECISION_BUCKETS = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05];
 
-/** Where the gateway reports what it does; label children are cached so the hot path does no label hashing. */
+/** Where the gateway reports what it does; the hot path's metrics find their label sets without hashing (see fast-metrics). */
 export interface GatewayMetrics {
   readonly registry: Registry;
   request(route: string, status: number, seconds: number): void;
@@ -59,32 +60,32 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
   const registry = new Registry();
   if (options.defaultLabels !== undefined) registry.setDefaultLabels({ ...options.defaultLabels });
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'heimdall_' });
-  const requests = new Counter({ name: 'heimdall_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] });
-  const requestSeconds = new Histogram({ name: 'heimdall_request_duration_seconds', help: 'HTTP request latency by route', labelNames: ['route'], buckets: LATENCY_BUCKETS, registers: [registry] });
-  const overheadSeconds = new Histogram({
+  const requests = new FastCounter({ name: 'heimdall_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] });
+  const requestSeconds = new FastHistogram({ name: 'heimdall_request_duration_seconds', help: 'HTTP request latency by route', labelNames: ['route'], buckets: LATENCY_BUCKETS, registers: [registry] });
+  const overheadSeconds = new FastHistogram({
     name: 'heimdall_gateway_overhead_seconds',
     help: "The gateway's own time per request: total minus time waiting on the upstream",
     labelNames: ['route'],
     buckets: OVERHEAD_BUCKETS,
     registers: [registry],
   });
-  const decisionSeconds = new Histogram({ name: 'heimdall_decision_duration_seconds', help: 'Routing decision latency', buckets: DECISION_BUCKETS, registers: [registry] });
-  const upstreamSeconds = new Histogram({
+  const decisionSeconds = new FastHistogram({ name: 'heimdall_decision_duration_seconds', help: 'Routing decision latency', buckets: DECISION_BUCKETS, registers: [registry] });
+  const upstreamSeconds = new FastHistogram({
     name: 'heimdall_upstream_duration_seconds',
     help: 'Upstream call latency by provider, model and status (streams: time to first content)',
     labelNames: ['provider', 'model', 'status'],
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
-  const fallbacks = new Counter({ name: 'heimdall_fallbacks_total', help: 'Fallbacks to the next target, by reason', labelNames: ['reason'], registers: [registry] });
-  const tokenCounts = new Counter({
+  const fallbacks = new FastCounter({ name: 'heimdall_fallbacks_total', help: 'Fallbacks to the next target, by reason', labelNames: ['reason'], registers: [registry] });
+  const tokenCounts = new FastCounter({
     name: 'heimdall_token_counts_total',
     help: "count_tokens answers by source: the provider's own count (exact) or the gateway's estimate",
     labelNames: ['source'],
     registers: [registry],
   });
-  const tokens = new Counter({ name: 'heimdall_tokens_total', help: 'Tokens by model and direction', labelNames: ['model', 'direction'], registers: [registry] });
-  const cost = new Counter({ name: 'heimdall_cost_usd_total', help: 'Estimated cost in USD by model (catalog prices)', labelNames: ['model'], registers: [registry] });
+  const tokens = new FastCounter({ name: 'heimdall_tokens_total', help: 'Tokens by model and direction', labelNames: ['model', 'direction'], registers: [registry] });
+  const cost = new FastCounter({ name: 'heimdall_cost_usd_total', help: 'Estimated cost in USD by model (catalog prices)', labelNames: ['model'], registers: [registry] });
   const circuit = new Gauge({ name: 'heimdall_circuit_open', help: 'Circuit breaker state per target: 0 closed, 0.5 half-open, 1 open', labelNames: ['target'], registers: [registry] });
   const inFlight = new Gauge({ name: 'heimdall_requests_in_flight', help: 'Requests being served', registers: [registry] });
   const stats = options.cacheStats;
@@ -98,10 +99,10 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     ...(options.catalogSnapshotAt === undefined ? {} : { catalogSnapshotAt: options.catalogSnapshotAt }),
   });
   const timeline = createTrafficTimeline();
-  const routedRequests = new Counter({ name: 'heimdall_routed_requests_total', help: 'Chat requests by chosen model and bucket (explicit: the client named the model)', labelNames: ['model', 'bucket'], registers: [registry] });
-  const baselineUsd = new Counter({ name: 'heimdall_cost_baseline_usd_total', help: "Expected cost had every routed request gone to the artifact's best single model", registers: [registry] });
-  const expectedUsd = new Counter({ name: 'heimdall_cost_expected_usd_total', help: 'Expected cost of the routed requests on the models chosen for them', registers: [registry] });
-  const savedUsd = new Counter({
+  const routedRequests = new FastCounter({ name: 'heimdall_routed_requests_total', help: 'Chat requests by chosen model and bucket (explicit: the client named the model)', labelNames: ['model', 'bucket'], registers: [registry] });
+  const baselineUsd = new FastCounter({ name: 'heimdall_cost_baseline_usd_total', help: "Expected cost had every routed request gone to the artifact's best single model", registers: [registry] });
+  const expectedUsd = new FastCounter({ name: 'heimdall_cost_expected_usd_total', help: 'Expected cost of the routed requests on the models chosen for them', registers: [registry] });
+  const savedUsd = new FastCounter({
     name: 'heimdall_cost_saved_usd_total',
     help: "Expected cost saved against always using the artifact's best single model (requests where routing chose a pricier model add 0; baseline minus expected is the net)",
     registers: [registry],
@@ -131,46 +132,37 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     },
   });
 
-  const children = new Map<string, { inc(n?: number): void; observe?(v: number): void }>();
-  function child<T>(key: string, make: () => T): T {
-    let c = children.get(key) as T | undefined;
-    if (c === undefined) {
-      c = make();
-      children.set(key, c as never);
-    }
-    return c;
-  }
   return {
     registry,
     request(route, status, seconds) {
-      child(`rq|${route}|${status}`, () => requests.labels(route, String(status))).inc();
-      child(`rs|${route}`, () => requestSeconds.labels(route)).observe(seconds);
+      requests.labels(route, status).inc();
+      requestSeconds.labels(route).observe(seconds);
       if (CHAT_ROUTES.has(route)) timeline.request(seconds, status);
     },
     overhead(route, seconds) {
-      child(`oh|${route}`, () => overheadSeconds.labels(route)).observe(seconds);
+      overheadSeconds.labels(route).observe(seconds);
     },
     decision(seconds) {
       decisionSeconds.observe(seconds);
       if (seconds > 0) timeline.decision(seconds);
     },
     upstream(provider, model, status, seconds) {
-      child(`up|${provider}|${model}|${status}`, () => upstreamSeconds.labels(provider, model, status)).observe(seconds);
+      upstreamSeconds.labels(provider, model, status).observe(seconds);
     },
     tokenCount(source) {
-      child(`tc|${source}`, () => tokenCounts.labels(source)).inc();
+      tokenCounts.labels(source).inc();
     },
     fallback(reason) {
-      child(`fb|${reason}`, () => fallbacks.labels(reason)).inc();
+      fallbacks.labels(reason).inc();
       timeline.fallback(reason);
     },
     tokens(model, input, output) {
-      if (input > 0) child(`ti|${model}`, () => tokens.labels(model, 'input')).inc(input);
-      if (output > 0) child(`to|${model}`, () => tokens.labels(model, 'output')).inc(output);
+      if (input > 0) tokens.labels(model, 'input').inc(input);
+      if (output > 0) tokens.labels(model, 'output').inc(output);
     },
     cost(model, usd) {
       if (usd > 0) {
-        child(`c|${model}`, () => cost.labels(model)).inc(usd);
+        cost.labels(model).inc(usd);
         timeline.cost(usd);
       }
     },
@@ -184,7 +176,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     routed(plan) {
       const target = plan.targets[0];
       if (target === undefined) return;
-      child(`rt|${target.id}|${plan.bucket}`, () => routedRequests.labels(target.id, plan.bucket)).inc();
+      routedRequests.labels(target.id, plan.bucket).inc();
       const b = plan.decision === undefined || baseline === undefined ? undefined : baseline(plan.decision, target.id);
       if (b !== undefined) {
         baselineUsd.inc(b.baselineUsd);
