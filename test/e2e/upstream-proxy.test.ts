@@ -96,11 +96,11 @@ afterAll(async () => {
   await embeddings.close();
 });
 
-function chat(url: string): Promise<Response> {
+function chat(url: string, model = 'gpt-4o-mini', content = 'hello'): Promise<Response> {
   return fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] }),
+    body: JSON.stringify({ model, messages: [{ role: 'user', content }] }),
   });
 }
 
@@ -128,11 +128,7 @@ describe('providers.<id>.proxy', () => {
   });
 
   it('sends the remote embedder through its proxy', async () => {
-    const res = await fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'what is the boiling point of water at sea level?' }] }),
-    });
+    const res = await chat(gw.url, 'auto', 'what is the boiling point of water at sea level?');
     expect(res.status).toBe(200);
     await res.json();
     expect(embeddings.requests.at(-1)?.url).toBe('/v1/embeddings');
