@@ -3,7 +3,7 @@ import { decodeFloat32 } from '../artifact/float32-codec.js';
 import { createHookPipeline } from '../engine/hook-pipeline.js';
 import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
 import { describeEachStore } from '../store/__fixtures__/each-store.js';
-import type { DecisionRecord, DecisionStore } from '../store/store.js';
+import type { DecisionRecord, DecisionStore, PreparedDecision } from '../store/store.js';
 import type { ChatRequest, ChatResponse } from '../types/chat.js';
 import type { RoutingDecision } from '../types/routing-decision.js';
 import { createDecisionLogger, setDecisionLogFacts, toRecord, type DecisionLogInput } from './create-decision-logger.js';
@@ -143,6 +143,47 @@ describe('createDecisionLogger', () => {
     expect(rows.map((r) => r.requestId)).toEqual(['1', '2', '3']);
   });
 
+  it('writes whole batches, leaving the rest for the next batch or the timer; an explicit flush writes it all', async () => {
+    const calls: string[][] = [];
+    const releases: Array<() => void> = [];
+    const store = {
+      decisions: {
+        insert(records: readonly DecisionRecord[]) {
+          calls.push(records.map((r) => r.requestId));
+          return new Promise<void>((resolve) => releases.push(resolve));
+        },
+      },
+    };
+    const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const timer = manualSchedule();
+    const logger = createDecisionLogger(store, { batchSize: 3, flushMs: 1000, schedule: timer.schedule });
+    for (const id of ['1', '2', '3']) logger.log(input(id, `p${id}`));
+    await timer.fire();
+    expect(calls).toEqual([['1', '2', '3']]);
+    logger.log(input('4', 'p4'));
+    releases.shift()?.();
+    await settle();
+    // One record is not a batch: it waits for the timer instead of a write of its own.
+    expect(calls).toHaveLength(1);
+    expect(logger.stats()).toMatchObject({ queued: 1, written: 3 });
+    expect(timer.live().map((t) => t.ms)).toEqual([1000]);
+    logger.log(input('5', 'p5'));
+    logger.log(input('6', 'p6'));
+    expect(timer.live().map((t) => t.ms)).toEqual([0]);
+    logger.log(input('7', 'p7'));
+    await timer.fire();
+    // Whole batches only: four queued records are a write of three, and one that waits.
+    expect(calls).toEqual([['1', '2', '3'], ['4', '5', '6']]);
+    const flushed = logger.flush();
+    releases.shift()?.();
+    await settle();
+    releases.shift()?.();
+    await flushed;
+    expect(calls).toEqual([['1', '2', '3'], ['4', '5', '6'], ['7']]);
+    expect(logger.stats()).toMatchObject({ queued: 0, written: 7 });
+    expect(timer.live()).toEqual([]);
+  });
+
   it('writes a backlog in store calls of up to maxFlushRecords, not one per batch', async () => {
     const { store, rows, state } = flakyStore();
     const logger = createDecisionLogger(store, { batchSize: 2, schedule: manualSchedule().schedule });
@@ -195,6 +236,38 @@ describe('createDecisionLogger', () => {
     expect(logger.isPending('b')).toBe(false);
     await logger.flush();
     expect(rows.map((r) => r.requestId)).toEqual(['a', 'c']);
+    expect(logger.stats()).toMatchObject({ queued: 0, written: 2, dropped: 1 });
+  });
+
+  it('serializes each record when it is logged with a store that prepares rows, and writes the prepared rows', async () => {
+    const { store, rows, state } = flakyStore();
+    const prepared: string[] = [];
+    const preparing = {
+      decisions: {
+        ...store.decisions,
+        // The row form of this fake: the record's JSON, made when `prepare` is called.
+        prepare: (record: DecisionRecord) => {
+          const row = JSON.stringify(record);
+          prepared.push(record.requestId);
+          return row as unknown as PreparedDecision;
+        },
+        async insertPrepared(batch: readonly PreparedDecision[]) {
+          await store.decisions.insert(batch.map((row) => JSON.parse(row as unknown as string) as DecisionRecord));
+        },
+      },
+    };
+    const logger = createDecisionLogger(preparing, { batchSize: 10, schedule: manualSchedule().schedule, embed: () => new Float32Array([1, 2]) });
+    logger.log(input('a', 'first'));
+    // A decision JSON.stringify refuses: the record is dropped when it is logged, not the batch when it is written.
+    expect(() => logger.log(input('b', 'second', { decision: { ...decision, explanation: { ...decision.explanation, alpha: 1n as unknown as number } } }))).not.toThrow();
+    logger.log(input('c', 'third'));
+    expect(prepared).toEqual(['a', 'c']);
+    expect(logger.stats()).toMatchObject({ queued: 2, dropped: 1 });
+    expect(logger.isPending('a')).toBe(true);
+    await logger.flush();
+    expect(state.inserts).toBe(1);
+    expect(rows).toEqual([toRecord(input('a', 'first'), { embed: () => new Float32Array([1, 2]) }), toRecord(input('c', 'third'), { embed: () => new Float32Array([1, 2]) })]);
+    expect(logger.isPending('a')).toBe(false);
     expect(logger.stats()).toMatchObject({ queued: 0, written: 2, dropped: 1 });
   });
 

@@ -8,6 +8,7 @@ import type {
   DecisionQuery,
   DecisionRecord,
   DecisionStore,
+  PreparedDecision,
   SessionStore,
   StoredArtifact,
   StoredArtifactInfo,
@@ -61,24 +62,34 @@ export function createSqlStore(driver: SqlDriver, description: string): Store {
 }
 
 function decisionStore(db: SqlDriver): DecisionStore {
+  /** Rows in {@link DECISION_COLUMNS} order, written as a few multi-row INSERTs. */
+  const insertRows = async (rows: ReadonlyArray<readonly SqlValue[]>): Promise<void> => {
+    const sizes = insertChunks(rows.length);
+    if (sizes.length === 0) return;
+    if (sizes.length === 1) {
+      await db.run(insertSql(rows.length), flatten(rows, 0, rows.length));
+      return;
+    }
+    // Several statements in one transaction: the SQLite driver sends them to its thread as one
+    // message, which commits once.
+    const statements: SqlStatement[] = [];
+    let at = 0;
+    for (const size of sizes) {
+      statements.push({ sql: insertSql(size), params: flatten(rows, at, at + size) });
+      at += size;
+    }
+    await db.runAll(statements);
+  };
   const selectFrom = `SELECT d.*, f.score AS fb_score, f.label AS fb_label, f.created_at AS fb_at FROM decisions d LEFT JOIN feedback f ON f.request_id = d.request_id`;
   return {
-    async insert(records) {
-      const sizes = insertChunks(records.length);
-      if (sizes.length === 0) return;
-      if (sizes.length === 1) {
-        await db.run(insertSql(records.length), paramsOf(records));
-        return;
-      }
-      // Several statements in one transaction: the SQLite driver sends them to its thread as one
-      // message, which commits once.
-      const statements: SqlStatement[] = [];
-      let at = 0;
-      for (const size of sizes) {
-        statements.push({ sql: insertSql(size), params: paramsOf(records.slice(at, at + size)) });
-        at += size;
-      }
-      await db.runAll(statements);
+    insert(records) {
+      return insertRows(records.map(decisionParams));
+    },
+    prepare(record) {
+      return decisionParams(record) as unknown as PreparedDecision;
+    },
+    insertPrepared(records) {
+      return insertRows(records as unknown as ReadonlyArray<readonly SqlValue[]>);
     },
     async get(requestId) {
       const rows = await db.query(`${selectFrom} WHERE d.request_id = ?`, [requestId]);
@@ -151,24 +162,18 @@ function insertSql(rows: number): string {
 
 /** One record's values in {@link DECISION_COLUMNS} order (exported for the decision-record bench). */
 export function decisionParams(r: DecisionRecord): SqlValue[] {
-  const out: SqlValue[] = [];
-  pushDecisionParams(out, r);
-  return out;
-}
-
-function paramsOf(records: readonly DecisionRecord[]): SqlValue[] {
-  const params: SqlValue[] = [];
-  for (const record of records) pushDecisionParams(params, record);
-  return params;
-}
-
-function pushDecisionParams(out: SqlValue[], r: DecisionRecord): void {
-  out.push(
+  return [
     r.requestId, r.createdAt, r.artifactVersion ?? null, r.routed ? 1 : 0, r.requestedModel, r.bucket ?? null, r.modelName ?? null,
     r.modelId ?? null, r.provider ?? null, r.client ?? null, r.sessionId ?? null, json(r.features), r.embedding ?? null, json(r.decision),
     JSON.stringify(r.fallbacks), r.latencyMs, r.decisionMs ?? null, r.inputTokens ?? null, r.outputTokens ?? null, r.costUsd ?? null,
     r.status, r.errorCode ?? null, r.promptHash ?? null, r.prompt ?? null,
-  );
+  ];
+}
+
+function flatten(rows: ReadonlyArray<readonly SqlValue[]>, from: number, to: number): SqlValue[] {
+  const params: SqlValue[] = [];
+  for (let i = from; i < to; i++) for (const value of rows[i]!) params.push(value);
+  return params;
 }
 
 function json(value: unknown): string | null {

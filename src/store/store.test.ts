@@ -85,6 +85,23 @@ describeEachStore('store', (h) => {
     }
   });
 
+  it('inserts prepared records as it inserts records: same rows, re-inserted ids ignored, a bad batch refused whole', async () => {
+    const { store } = h();
+    const { costUsd: _unpriced, ...unpriced } = record('p2', 2000, { status: 'error', errorCode: 'provider_timeout', fallbacks: ['provider_rate_limited'], prompt: 'hello 🌍' });
+    const records = [record('p1', 1000), unpriced, ...Array.from({ length: 118 }, (_, i) => record(`p${i + 3}`, 3000 + i))];
+    const prepared = records.map((r) => store.decisions.prepare(r));
+    await store.decisions.insertPrepared(prepared);
+    await store.decisions.insertPrepared([store.decisions.prepare(record('p1', 1000, { latencyMs: 999 }))]);
+    expect(await store.decisions.get('p1')).toEqual(records[0]);
+    expect(await store.decisions.get('p2')).toEqual(unpriced);
+    expect((await store.decisions.list({ since: 0 })).map((d) => d.requestId)).toEqual(records.map((r) => r.requestId));
+    // 37 rows are three statements (32 + 4 + 1): a NOT NULL column empty in the last one refuses all of them.
+    const batch = Array.from({ length: 37 }, (_, i) => record(`q${i}`, 10_000 + i));
+    batch[36] = { ...record('q36', 10_036), requestedModel: null as unknown as string };
+    await expect(store.decisions.insertPrepared(batch.map((r) => store.decisions.prepare(r)))).rejects.toThrow();
+    expect(await store.decisions.list({ since: 10_000 })).toHaveLength(0);
+  });
+
   it('attaches and replaces feedback, refuses unknown ids, filters by feedback', async () => {
     const { store } = h();
     await store.decisions.insert([record('r1', 1000), record('r2', 2000)]);

@@ -69,9 +69,25 @@ export interface DecisionQuery {
   readonly limit?: number;
 }
 
+declare const preparedDecision: unique symbol;
+
+/** A decision record in a store's own row form, from {@link DecisionStore.prepare}; opaque. */
+export interface PreparedDecision {
+  readonly [preparedDecision]: true;
+}
+
 export interface DecisionStore {
   /** Inserts records; a request id already stored is kept as it was (retried batches are idempotent). */
   insert(records: readonly DecisionRecord[]): Promise<void>;
+  /**
+   * The record as `insertPrepared` writes it, its JSON columns serialized now. The decision logger
+   * prepares each record when its request is logged: serializing a whole batch at insert time held
+   * the event loop for ~0.5 ms every 32 requests, and for up to ~5 ms once a backlog made the
+   * batches larger (docs/benchmarks.md, session 17).
+   */
+  prepare(record: DecisionRecord): PreparedDecision;
+  /** Inserts records prepared by this store's `prepare`, as `insert` does. */
+  insertPrepared(records: readonly PreparedDecision[]): Promise<void>;
   get(requestId: string): Promise<StoredDecision | undefined>;
   /** Attaches (or replaces) feedback; resolves false when no decision has that id. */
   setFeedback(requestId: string, feedback: DecisionFeedback): Promise<boolean>;

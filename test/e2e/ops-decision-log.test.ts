@@ -8,7 +8,7 @@ import { createGateway } from '../../src/app/create-gateway.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/obs/create-logger.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { DecisionRecord, Store } from '../../src/store/store.js';
+import type { DecisionRecord, PreparedDecision, Store } from '../../src/store/store.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { openaiCompletion, openaiStream } from './helpers/fake-responses.js';
 import { startTestGateway, tinyArtifactPath, type TestGateway, TINY_OPENAI_MODELS } from './helpers/start-test-gateway.js';
@@ -212,6 +212,7 @@ function flakyStore(inner: Store): Store & { down: boolean } {
     decisions: {
       ...inner.decisions,
       insert: (records: readonly DecisionRecord[]) => (flaky.down ? Promise.reject(new Error('connection terminated unexpectedly')) : inner.decisions.insert(records)),
+      insertPrepared: (rows: readonly PreparedDecision[]) => (flaky.down ? Promise.reject(new Error('connection terminated unexpectedly')) : inner.decisions.insertPrepared(rows)),
       get: (id: string) => (flaky.down ? Promise.reject(new Error('connection terminated unexpectedly')) : inner.decisions.get(id)),
       setFeedback: (id: string, f: Parameters<Store['decisions']['setFeedback']>[1]) =>
         flaky.down ? Promise.reject(new Error('connection terminated unexpectedly')) : inner.decisions.setFeedback(id, f),
