@@ -1,5 +1,5 @@
 /**
- * `npm run bench:gateway -- [--json] [--duration S] [--repeat N] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args="..."] [--heimdall-max-in-flight N] [--heimdall-config JSON] [--base-dist DIR [--base-last] [--alternate]] [--gc-stats]`
+ * `npm run bench:gateway -- [--json] [--duration S] [--repeat N] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args="..."] [--bare-node-args="..."] [--heimdall-max-in-flight N] [--heimdall-config JSON] [--base-dist DIR [--base-last] [--alternate]] [--gc-stats]`
  *
  * One fake upstream with a fixed 20 ms latency; load at fixed rates of 1,000 and 3,000 requests/s
  * (open loop, evenly spaced to the tens of microseconds, see `openLoop`) and at the maximum rate (autocannon, 100 connections),
@@ -95,6 +95,8 @@ const { values } = parseArgs({
     'heimdall-log-level': { type: 'string', default: 'info' },
     // Extra node flags for the heimdall process, e.g. --heimdall-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it under load.
     'heimdall-node-args': { type: 'string', default: '' },
+    // The same for the bare proxy, to compare where the two spend a request's CPU.
+    'bare-node-args': { type: 'string', default: '' },
     // Where heimdall's stdout goes (its JSON logs, or --trace-gc lines); default /dev/null.
     'heimdall-stdout': { type: 'string' },
     // server.max_in_flight for the build under test (not the baseline): what a limit does to an overloaded worker.
@@ -157,6 +159,17 @@ function cpuMs(pid: number | undefined, tid?: number): number {
   }
 }
 
+/** Minor page faults a process (all its threads) has taken so far; NaN when unknown. */
+function minorFaults(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    // minflt, the 8th field after the command name.
+    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[7]);
+  } catch {
+    return NaN;
+  }
+}
+
 /**
  * Time (ms) a process's main thread has spent runnable but waiting for a CPU (the second field of
  * `/proc/<pid>/task/<pid>/schedstat`, in ns); NaN when unknown. On a machine whose cores are shared
@@ -192,11 +205,13 @@ async function withCpu(target: Target, label: string, fn: () => Promise<RunResul
   const before = threadCpuMs(target.pid);
   const primaryBefore = cpuMs(target.primaryPid);
   const waitBefore = mainThreadWaitMs(target.pid);
+  const faultsBefore = minorFaults(target.pid);
   const gcFrom = target.gcLines?.length ?? 0;
   const r = await fn();
   const after = threadCpuMs(target.pid);
   const primary = cpuMs(target.primaryPid) - primaryBefore;
   const waited = mainThreadWaitMs(target.pid) - waitBefore;
+  const faults = minorFaults(target.pid) - faultsBefore;
   if (target.gcLines !== undefined) log(`${target.name} ${label}: ${youngGenerationStats(target.gcLines.slice(gcFrom))}`);
   let all = 0;
   for (const [tid, ms] of after) all += ms - (before.get(tid) ?? 0);
@@ -205,7 +220,9 @@ async function withCpu(target: Target, label: string, fn: () => Promise<RunResul
   const wait = Number.isFinite(waited) ? `; main thread waited ${us(waited)} us for a CPU` : '';
   // Since session 13 the primary runs the workers' SQLite: its CPU is part of what a request costs.
   const inPrimary = Number.isFinite(primary) ? `; plus ${us(primary)} us in the cluster primary` : '';
-  if (Number.isFinite(all) && r.samples > 0) log(`${target.name} ${label}: CPU ${us(all)} us per request (main thread ${us(main)}, other threads ${us(all - main)}${wait}${inPrimary}; ${(all / 1000).toFixed(2)} s over ${r.samples} requests)`);
+  // Memory touched for the first time costs system time here (session 17: glibc's fixed trim threshold, 1.9 a request, no CPU difference measured).
+  const faulted = Number.isFinite(faults) && r.samples > 0 ? `; ${(faults / r.samples).toFixed(2)} minor page faults a request` : '';
+  if (Number.isFinite(all) && r.samples > 0) log(`${target.name} ${label}: CPU ${us(all)} us per request (main thread ${us(main)}, other threads ${us(all - main)}${wait}${inPrimary}${faulted}; ${(all / 1000).toFixed(2)} s over ${r.samples} requests)`);
   return r;
 }
 
@@ -372,7 +389,7 @@ async function openLoop(target: Target, opts: { rate: number; stream: boolean; s
 async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: number | undefined): Promise<Target> {
   if (name === 'direct') return { name, url: upstreamUrl, headers: { authorization: 'Bearer sk-bench' }, model: 'gpt-4o-mini', pid: upstreamPid, close: async () => {} };
   if (name === 'bare') {
-    const child = start(process.execPath, [compileHelper('gateway-bare-proxy')], { UPSTREAM_URL: upstreamUrl });
+    const child = start(process.execPath, [...values['bare-node-args'].split(' ').filter((a) => a !== ''), compileHelper('gateway-bare-proxy')], { UPSTREAM_URL: upstreamUrl });
     const { port } = await firstJsonLine(child);
     return { name, url: `http://127.0.0.1:${port}`, headers: { authorization: 'Bearer sk-bench' }, model: 'gpt-4o-mini', pid: child.pid, close: () => stop(child) };
   }

@@ -377,8 +377,9 @@ export function createConfigSchema(env: ConfigEnv = {}) {
       decision_log: z
         .strictObject({
           enabled: z.boolean().default(true),
-          // Records that start a write without waiting for `flush`; a write takes everything queued
-          // (up to 1,000 records, in 50-row statements of one transaction when there are more than 50).
+          // Records that start a write without waiting for `flush`. Such a write takes whole batches
+          // (up to 1,000 records, in 50-row statements of one transaction when there are more than
+          // 50) and leaves the rest for the next batch; the `flush` timer and shutdown write everything.
           batch_size: positiveInt.default(32),
           flush: durationMs(1_000),
           /** Records held while the store is down; beyond this they are dropped and counted. */

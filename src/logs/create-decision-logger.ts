@@ -51,7 +51,10 @@ export interface DecisionLoggerStats {
 }
 
 export interface DecisionLoggerOptions {
-  /** Records that start a flush without waiting for `flushMs` (default 32). */
+  /**
+   * Records that start a flush without waiting for `flushMs` (default 32). Such a flush writes whole
+   * batches and leaves the rest queued; the timer's flush and `flush()` write everything.
+   */
   readonly batchSize?: number;
   /**
    * Most records one store call writes (default 1,000): a flush takes everything queued up to this.
@@ -89,7 +92,7 @@ export function setDecisionLogFacts(context: HookContext, facts: DecisionLogFact
 /** The decision logger: a PostHook plugin plus a direct `log` for handlers that do not run the pipeline. */
 export interface DecisionLogger {
   readonly plugin: Plugin;
-  /** Builds one record (prompt hash, embedding from the cache, rounded decision: ~15 us) and queues it; never throws, never waits on the store. */
+  /** Builds one record (prompt hash, embedding from the cache, rounded decision, its row: 13-17 us in bench/decision-record.ts) and queues it; never throws, never waits on the store. */
   log(input: DecisionLogInput): void;
   /** True while a record with this id is queued and not yet written. */
   isPending(requestId: string): boolean;
@@ -102,8 +105,8 @@ export interface DecisionLogger {
 
 /**
  * Creates the decision logger. Each request's record is built when it is logged (after the answer
- * was sent) and the INSERTs happen at flush time, in batches. The queue holds built records, a few
- * kB each, never the requests: with the store down it would otherwise hold up to `maxQueue`
+ * was sent), and turned into its row then too when the store can `prepare` one; the INSERTs happen
+ * at flush time, in batches. The queue holds built records or rows, a few kB each, never the requests: with the store down it would otherwise hold up to `maxQueue`
  * request bodies of any size. When the store is down, records stay queued (up to `maxQueue`, then
  * new ones are dropped and counted) and the next flush retries, so the logger recovers by itself
  * when the store returns.
