@@ -106,8 +106,8 @@ export interface DecisionLogger {
 /**
  * Creates the decision logger. Each request's record is built when it is logged (after the answer
  * was sent), and turned into its row then too when the store can `prepare` one; the INSERTs happen
- * at flush time, in batches. The queue holds built records or rows, a few kB each, never the requests: with the store down it would otherwise hold up to `maxQueue`
- * request bodies of any size. When the store is down, records stay queued (up to `maxQueue`, then
+ * at flush time, in batches. The queue holds built records or rows, a few kB each, never the
+ * requests: with the store down it would otherwise hold up to `maxQueue` request bodies of any size. When the store is down, records stay queued (up to `maxQueue`, then
  * new ones are dropped and counted) and the next flush retries, so the logger recovers by itself
  * when the store returns.
  */
@@ -154,8 +154,8 @@ export function createDecisionLogger(
 
   const flushOnce = async (): Promise<void> => {
     // Between full flushes only whole batches: 35 queued records are one 32-row INSERT and three
-    // that wait, not two statements in a transaction, which costs SQLite ~35% more a row
-    // (bench/sqlite-decision-commits.ts).
+    // that wait, not several statements in a transaction, which cost SQLite a third more a row or
+    // worse (bench/sqlite-decision-commits.ts).
     const take = drainAll ? maxFlush : Math.min(maxFlush, queue.length - (queue.length % batchSize));
     const batch = queue.slice(0, take);
     if (batch.length === 0) return;
