@@ -15,7 +15,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Pool } from 'undici';
+import { latencyWindows, median, medianWindows, openLoopLatencies, type LatencyWindow } from './open-loop-latencies.js';
 import { compileHelper, firstJsonLine, freePort, root, start, stop } from './processes.js';
 const { values } = parseArgs({
   options: {
@@ -44,64 +44,16 @@ async function startUpstream(): Promise<{ url: string; child: ChildProcess }> {
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-/** Open loop: request i is due at start + i / rate; returns each request's latency (ms) by index. */
+/** Open loop against `url`; every request must answer 200. */
 async function openLoop(url: string, model: string, n: number): Promise<Float64Array> {
-  const pool = new Pool(url, { connections: 1024, keepAliveTimeout: 30_000 });
-  const latencies = new Float64Array(n);
-  const t0 = performance.now() + 10;
-  let settled = 0;
+  const latencies = await openLoopLatencies(url, { rate, requests: n, model, headers: { authorization: 'Bearer sk-bench' } });
   let failed = 0;
-  await new Promise<void>((resolve) => {
-    let i = 0;
-    const fire = (): void => {
-      const now = performance.now();
-      while (i < n && t0 + (i * 1000) / rate <= now) {
-        const k = i++;
-        const due = t0 + (k * 1000) / rate;
-        const body = JSON.stringify({ model, max_tokens: 64, messages: [{ role: 'user', content: `Request ${k}: explain one step of photosynthesis.` }] });
-        pool
-          .request({ path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' }, body })
-          .then(async (r) => {
-            await r.body.dump();
-            if (r.statusCode !== 200) failed++;
-            latencies[k] = performance.now() - due;
-          })
-          .catch(() => {
-            failed++;
-            latencies[k] = performance.now() - due;
-          })
-          .finally(() => {
-            if (++settled === n) resolve();
-          });
-      }
-      if (i < n) setTimeout(fire, 1);
-    };
-    fire();
-  });
-  await pool.close();
+  for (const x of latencies) if (Number.isNaN(x)) failed++;
   if (failed > 0) throw new Error(`${failed} of ${n} requests failed`);
   return latencies;
 }
 
-interface Window {
-  readonly from_ms: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly max: number;
-}
-
-function windows(latencies: Float64Array): Window[] {
-  const per = Math.max(1, Math.round((rate * windowMs) / 1000));
-  const out: Window[] = [];
-  for (let start = 0; start < latencies.length; start += per) {
-    const s = latencies.slice(start, start + per).sort();
-    const at = (p: number): number => s[Math.min(s.length - 1, Math.floor(p * s.length))] as number;
-    out.push({ from_ms: (start * 1000) / rate, p50: at(0.5), p99: at(0.99), max: s[s.length - 1] as number });
-  }
-  return out;
-}
-
-async function coldRun(upstreamUrl: string, warmupRequests: number): Promise<{ readyMs: number; windows: Window[] }> {
+async function coldRun(upstreamUrl: string, warmupRequests: number): Promise<{ readyMs: number; windows: LatencyWindow[] }> {
   const port = await freePort();
   const db = join(tmpdir(), `heimdall-cold-${process.pid}-${port}.db`);
   const file = join(tmpdir(), `heimdall-cold-${process.pid}-${port}.json`);
@@ -128,7 +80,7 @@ async function coldRun(upstreamUrl: string, warmupRequests: number): Promise<{ r
       await new Promise((r) => setTimeout(r, 5));
     }
     const readyMs = performance.now() - spawned;
-    return { readyMs, windows: windows(await openLoop(url, 'auto', Math.round(rate * seconds))) };
+    return { readyMs, windows: latencyWindows(await openLoop(url, 'auto', Math.round(rate * seconds)), rate, windowMs) };
   } finally {
     await stop(child);
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
@@ -136,19 +88,11 @@ async function coldRun(upstreamUrl: string, warmupRequests: number): Promise<{ r
   }
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
-
-const round2 = (x: number): number => Math.round(x * 100) / 100;
-
 async function main(): Promise<void> {
   const upstream = await startUpstream();
   try {
     await openLoop(upstream.url, 'gpt-4o-mini', 2000);
-    const results = new Map<number, Array<{ readyMs: number; windows: Window[] }>>(warmups.map((w) => [w, []]));
+    const results = new Map<number, Array<{ readyMs: number; windows: LatencyWindow[] }>>(warmups.map((w) => [w, []]));
     for (let r = 0; r < rounds; r++) {
       for (const w of warmups) {
         const run = await coldRun(upstream.url, w);
@@ -156,18 +100,9 @@ async function main(): Promise<void> {
         log(`round ${r + 1} warmup_requests=${w}: ready after ${run.readyMs.toFixed(0)} ms; ${run.windows.map((x) => `${x.from_ms}ms p50 ${x.p50.toFixed(1)} p99 ${x.p99.toFixed(1)} max ${x.max.toFixed(1)}`).join(' | ')}`);
       }
     }
-    const summary: Record<string, { ready_ms: number; windows: Window[] }> = {};
+    const summary: Record<string, { ready_ms: number; windows: LatencyWindow[] }> = {};
     for (const [w, runs] of results) {
-      const first = runs[0]?.windows ?? [];
-      summary[`warmup_requests_${w}`] = {
-        ready_ms: Math.round(median(runs.map((x) => x.readyMs))),
-        windows: first.map((win, i) => ({
-          from_ms: win.from_ms,
-          p50: round2(median(runs.map((x) => x.windows[i]?.p50 ?? NaN))),
-          p99: round2(median(runs.map((x) => x.windows[i]?.p99 ?? NaN))),
-          max: round2(median(runs.map((x) => x.windows[i]?.max ?? NaN))),
-        })),
-      };
+      summary[`warmup_requests_${w}`] = { ready_ms: Math.round(median(runs.map((x) => x.readyMs))), windows: medianWindows(runs.map((x) => x.windows)) };
     }
     log(`medians over ${rounds} rounds (latency seen by the client, ms; the upstream alone answers in ~21 ms):`);
     for (const [name, s] of Object.entries(summary)) {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:gateway -- [--json] [--duration S] [--repeat N] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args="..."] [--bare-node-args="..."] [--heimdall-max-in-flight N] [--heimdall-config JSON] [--base-dist DIR [--base-last] [--alternate]] [--gc-stats]`
+ * `npm run bench:gateway -- [--json] [--duration S] [--repeat N] [--targets direct,bare,heimdall,portkey] [--heimdall-node-args="..."] [--bare-node-args="..."] [--heimdall-max-in-flight N] [--heimdall-workers N] [--heimdall-config JSON] [--base-dist DIR [--base-last] [--alternate]] [--gc-stats]`
  *
  * One fake upstream with a fixed 20 ms latency; load at fixed rates of 1,000 and 3,000 requests/s
  * (open loop, evenly spaced to the tens of microseconds, see `openLoop`) and at the maximum rate (autocannon, 100 connections),
@@ -30,7 +30,7 @@ import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { parsePrometheusText } from '../test/e2e/helpers/prometheus-text.js';
 import { gcTotals } from './gc-trace.js';
-import { compileHelper, firstJsonLine, freePort, onlyChild, peakRssMb, root, start, stop } from './processes.js';
+import { childPids, compileHelper, firstJsonLine, freePort, onlyChild, peakRssMb, root, start, stop } from './processes.js';
 
 /**
  * Preloaded into Portkey's process. Portkey 1.15.2 on Node answers every streaming request with a
@@ -101,6 +101,9 @@ const { values } = parseArgs({
     'heimdall-stdout': { type: 'string' },
     // server.max_in_flight for the build under test (not the baseline): what a limit does to an overloaded worker.
     'heimdall-max-in-flight': { type: 'string' },
+    // server.workers for the build under test (not the baseline); 1 by default, like the single-process
+    // bare proxy and Portkey. With N > 1, CPU is summed over the workers and peak RSS is the largest worker's.
+    'heimdall-workers': { type: 'string', default: '1' },
     // Config merged over the build under test's (not the baseline's), e.g. '{"decision_log":{"enabled":false}}':
     // with --base-dist dist, one build against itself under two configurations in one run.
     'heimdall-config': { type: 'string', default: '{}' },
@@ -124,6 +127,8 @@ const { values } = parseArgs({
   },
 });
 const duration = Number(values.duration);
+const heimdallWorkers = Number(values['heimdall-workers']);
+if (!Number.isInteger(heimdallWorkers) || heimdallWorkers < 1) throw new Error(`--heimdall-workers must be a positive integer, got ${values['heimdall-workers']}`);
 const repeat = Number(values.repeat);
 if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got ${values.repeat}`);
 const wanted = new Set(values.targets.split(',') as TargetName[]);
@@ -202,28 +207,37 @@ function threadCpuMs(pid: number | undefined): Map<number, number> {
  * percentiles on a shared machine.
  */
 async function withCpu(target: Target, label: string, fn: () => Promise<RunResult>): Promise<RunResult> {
-  const before = threadCpuMs(target.pid);
+  const pids = servingPids(target);
+  const sum = (read: (pid: number) => number): number => pids.reduce((acc, pid) => acc + read(pid), 0);
+  const before = new Map(pids.flatMap((pid) => [...threadCpuMs(pid)]));
+  const mainBefore = sum((pid) => cpuMs(pid, pid));
   const primaryBefore = cpuMs(target.primaryPid);
-  const waitBefore = mainThreadWaitMs(target.pid);
-  const faultsBefore = minorFaults(target.pid);
+  const waitBefore = sum(mainThreadWaitMs);
+  const faultsBefore = sum(minorFaults);
   const gcFrom = target.gcLines?.length ?? 0;
   const r = await fn();
-  const after = threadCpuMs(target.pid);
+  const after = new Map(pids.flatMap((pid) => [...threadCpuMs(pid)]));
+  const main = sum((pid) => cpuMs(pid, pid)) - mainBefore;
   const primary = cpuMs(target.primaryPid) - primaryBefore;
-  const waited = mainThreadWaitMs(target.pid) - waitBefore;
-  const faults = minorFaults(target.pid) - faultsBefore;
+  const waited = sum(mainThreadWaitMs) - waitBefore;
+  const faults = sum(minorFaults) - faultsBefore;
   if (target.gcLines !== undefined) log(`${target.name} ${label}: ${youngGenerationStats(target.gcLines.slice(gcFrom))}`);
   let all = 0;
   for (const [tid, ms] of after) all += ms - (before.get(tid) ?? 0);
-  const main = (after.get(target.pid ?? -1) ?? NaN) - (before.get(target.pid ?? -1) ?? NaN);
   const us = (ms: number): string => ((ms / r.samples) * 1000).toFixed(0);
-  const wait = Number.isFinite(waited) ? `; main thread waited ${us(waited)} us for a CPU` : '';
+  const wait = Number.isFinite(waited) ? `; main thread${pids.length > 1 ? 's' : ''} waited ${us(waited)} us for a CPU` : '';
   // Since session 13 the primary runs the workers' SQLite: its CPU is part of what a request costs.
   const inPrimary = Number.isFinite(primary) ? `; plus ${us(primary)} us in the cluster primary` : '';
   // Memory touched for the first time costs system time here (session 17: glibc's fixed trim threshold, 1.9 a request, no CPU difference measured).
   const faulted = Number.isFinite(faults) && r.samples > 0 ? `; ${(faults / r.samples).toFixed(2)} minor page faults a request` : '';
-  if (Number.isFinite(all) && r.samples > 0) log(`${target.name} ${label}: CPU ${us(all)} us per request (main thread ${us(main)}, other threads ${us(all - main)}${wait}${inPrimary}${faulted}; ${(all / 1000).toFixed(2)} s over ${r.samples} requests)`);
+  const over = pids.length > 1 ? `, ${pids.length} workers together` : '';
+  if (Number.isFinite(all) && r.samples > 0) log(`${target.name} ${label}: CPU ${us(all)} us per request${over} (main thread${pids.length > 1 ? 's' : ''} ${us(main)}, other threads ${us(all - main)}${wait}${inPrimary}${faulted}; ${(all / 1000).toFixed(2)} s over ${r.samples} requests)`);
   return r;
+}
+
+/** The processes serving a target's requests: heimdall's workers, or the target's one process. */
+function servingPids(target: Target): readonly number[] {
+  return target.workerPids ?? (target.pid === undefined ? [] : [target.pid]);
 }
 
 /**
@@ -253,6 +267,8 @@ interface Target {
   readonly model: string;
   /** The process serving the requests (for heimdall, its worker): CPU and peak RSS are read from it. */
   readonly pid: number | undefined;
+  /** With --heimdall-workers N > 1: every worker (`pid` is the first); CPU is summed over them, peak RSS is the largest. */
+  readonly workerPids?: readonly number[];
   /** Heimdall's cluster primary when the gateway runs in a forked worker (reported, not summed; it runs the SQLite store since session 13). */
   readonly primaryPid?: number;
   /** With --gc-stats: the process's --trace-gc-nvp lines so far. */
@@ -400,7 +416,7 @@ async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: n
     const artifact = existsSync(join(root, 'artifacts', 'default.json')) ? undefined : trainFallbackArtifact();
     const db = join(tmpdir(), `heimdall-bench-${process.pid}-${name}.db`);
     const config = {
-      server: { host: '127.0.0.1', port, workers: 1, ...(name === 'heimdall' && values['heimdall-max-in-flight'] !== undefined ? { max_in_flight: Number(values['heimdall-max-in-flight']) } : {}) },
+      server: { host: '127.0.0.1', port, workers: name === 'heimdall' ? heimdallWorkers : 1, ...(name === 'heimdall' && values['heimdall-max-in-flight'] !== undefined ? { max_in_flight: Number(values['heimdall-max-in-flight']) } : {}) },
       ...(artifact === undefined ? {} : { artifact: { path: artifact }, models: { 'tiny-small': { provider: 'openrouter', model: 'qwen/qwen-2.5-7b-instruct' }, 'tiny-medium': { provider: 'openrouter', model: 'meta-llama/llama-3.1-8b-instruct' }, 'tiny-large': { provider: 'openrouter', model: 'nvidia/llama-3.1-nemotron-70b-instruct' } } }),
       providers: { openrouter: { api_key: 'sk-or-v1-bench-key', base_url: `${upstreamUrl}/v1` } },
       logging: { level: values['heimdall-log-level'] },
@@ -432,7 +448,21 @@ async function startTarget(name: TargetName, upstreamUrl: string, upstreamPid: n
       await stop(child);
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
     };
-    // `heimdall serve` runs the gateway in a worker forked with its heap flags (server.heap); older builds serve in-process.
+    // `heimdall serve` runs the gateway in workers forked with its heap flags (server.heap); older builds serve in-process.
+    const workers = name === 'heimdall' ? heimdallWorkers : 1;
+    if (workers > 1) {
+      // /ready answered by one worker says nothing of the others: wait until every worker's gateway is
+      // built (it has joined the cluster's /metrics); the warm-up load before the runs reaches them all.
+      for (let tries = 0; ; tries++) {
+        const scrape = parsePrometheusText(await (await fetch(`${url}/metrics`)).text());
+        const up = new Set(scrape.samples.filter((x) => x.name === 'heimdall_event_loop_lag_seconds').map((x) => x.labels['worker']));
+        if (up.size >= workers && childPids(child.pid).length >= workers) break;
+        if (tries > 600) throw new Error(`${name}: ${workers} workers did not all start`);
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      const pids = childPids(child.pid);
+      return { name, url, headers: {}, model: 'auto', pid: pids[0], workerPids: pids, ...(child.pid === undefined ? {} : { primaryPid: child.pid }), ...(gcStats ? { gcLines } : {}), close };
+    }
     const worker = onlyChild(child.pid);
     return { name, url, headers: {}, model: 'auto', pid: worker ?? child.pid, ...(worker === undefined || child.pid === undefined ? {} : { primaryPid: child.pid }), ...(gcStats ? { gcLines } : {}), close };
   }
@@ -559,13 +589,14 @@ async function measure(baseLast: boolean): Promise<Partial<Record<TargetName, Ta
       log(`${name} stream 1000: p10 ${s1000.p10?.toFixed(3)} ms, p50 ${s1000.p50.toFixed(3)} ms, p90 ${s1000.p90?.toFixed(3)} ms, p99 ${s1000.p99.toFixed(3)} ms, ${s1000.errors} errors`);
       const max = runs.has('max') ? await load(target, { stream: false, seconds: duration, connections: 100 }) : skipped;
       log(`${name} max: ${max.rps.toFixed(0)} req/s (p50 ${max.p50.toFixed(2)} ms), ${max.errors} errors`);
-      raw[name] = { max, r1000, r3000, s1000, rss: peakRssMb(target.pid) };
-      if (target.primaryPid !== undefined) log(`${name}: worker peak RSS ${peakRssMb(target.pid)} MB; its cluster primary (one per gateway; it runs the SQLite store since session 13) ${peakRssMb(target.primaryPid)} MB`);
+      const rssByWorker = servingPids(target).map(peakRssMb);
+      raw[name] = { max, r1000, r3000, s1000, rss: rssByWorker.length === 0 ? NaN : Math.max(...rssByWorker) };
+      if (target.primaryPid !== undefined) log(`${name}: worker peak RSS ${rssByWorker.join(' / ')} MB; its cluster primary (one per gateway; it runs the SQLite store since session 13) ${peakRssMb(target.primaryPid)} MB`);
       if (name === 'heimdall' || name === 'heimdall_base') {
         // One scrape: the event-loop lag gauge covers the time since the previous scrape (here: all runs).
         const text = await (await fetch(`${target.url}/metrics`)).text();
         log(`${name} self-measured overhead (total minus upstream wait, all runs): ${selfOverhead(text)}`);
-        log(`${name} memory at the end: ${memoryBreakdown(text)}`);
+        log(`${name} memory at the end: ${memoryBreakdown(text, servingPids(target).length)}`);
         log(`${name} event loop over all runs: ${loopAndGc(text)}`);
       }
     } finally {
@@ -613,21 +644,24 @@ function selfOverhead(text: string): string {
 }
 
 /** Where the target's memory is at the end of its runs, from its own /metrics (prom-client default metrics). */
-function memoryBreakdown(text: string): string {
+function memoryBreakdown(text: string, workers: number): string {
   const scrape = parsePrometheusText(text);
   const mb = (name: string): string => (scrape.has(`heimdall_${name}`) ? `${(scrape.sum(`heimdall_${name}`) / 1e6).toFixed(0)} MB` : '?');
-  return `rss ${mb('process_resident_memory_bytes')}, V8 heap committed ${mb('nodejs_heap_size_total_bytes')} (used ${mb('nodejs_heap_size_used_bytes')}), external ${mb('nodejs_external_memory_bytes')}`;
+  return `rss ${mb('process_resident_memory_bytes')}${workers > 1 ? ` (${workers} workers together)` : ''}, V8 heap committed ${mb('nodejs_heap_size_total_bytes')} (used ${mb('nodejs_heap_size_used_bytes')}), external ${mb('nodejs_external_memory_bytes')}`;
 }
 
-/** Event-loop delay quantiles and GC pauses by kind, from the target's /metrics (one worker: its series are the target's). */
+/** Event-loop delay quantiles and GC pauses by kind, from the target's /metrics (the worst worker's lag; GC per worker). */
 function loopAndGc(text: string): string {
   const scrape = parsePrometheusText(text);
-  const lag = (quantile: string): string => (scrape.has('heimdall_event_loop_lag_seconds', { quantile }) ? `${(scrape.sum('heimdall_event_loop_lag_seconds', { quantile }) * 1000).toFixed(1)} ms` : '?');
+  // Several workers: each has its own series (labelled `worker`); the lag is the worst worker's.
+  const lags = (quantile: string): number[] => scrape.samples.filter((s) => s.name === 'heimdall_event_loop_lag_seconds' && s.labels['quantile'] === quantile).map((s) => s.value);
+  const lag = (quantile: string): string => (lags(quantile).length > 0 ? `${(Math.max(...lags(quantile)) * 1000).toFixed(1)} ms` : '?');
   const gc = scrape.samples
     .filter((s) => s.name === 'heimdall_gc_pause_seconds_count')
     .map(({ labels, value: n }) => {
       const kind = labels['kind'] ?? '?';
-      return `${kind} ${n} pauses, mean ${((scrape.sum('heimdall_gc_pause_seconds_sum', { kind }) / n) * 1000).toFixed(2)} ms`;
+      const of = labels['worker'] === undefined ? { kind } : { kind, worker: labels['worker'] };
+      return `${labels['worker'] === undefined ? '' : `worker ${labels['worker']} `}${kind} ${n} pauses, mean ${((scrape.sum('heimdall_gc_pause_seconds_sum', of) / n) * 1000).toFixed(2)} ms`;
     });
   return `lag p50 ${lag('0.5')}, p99 ${lag('0.99')}, max ${lag('1')}; GC: ${gc.join('; ')}`;
 }

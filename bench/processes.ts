@@ -59,15 +59,24 @@ export function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** The child processes of `pid` (heimdall's workers under its cluster primary); empty when it has none or is gone. */
+export function childPids(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter((c) => c !== '')
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** The one child process of `pid` (heimdall's worker under its cluster primary), if it has exactly one. */
 export function onlyChild(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter((c) => c !== '');
-    return children.length === 1 ? Number(children[0]) : undefined;
-  } catch {
-    return undefined;
-  }
+  const children = childPids(pid);
+  return children.length === 1 ? children[0] : undefined;
 }
 
 /** Peak resident set size (VmHWM) of a process, in MB. */

@@ -12,6 +12,13 @@ export interface StartServerOptions extends GatewayOptions {
   readonly config: Config;
   /** Where `config` came from: watched and reloaded on change (with the same environment and overrides). */
   readonly reload?: LoadConfigOptions;
+  /**
+   * Warm up before listening (default false: listen, then warm up while `/ready` answers 503). For
+   * a worker that shares its port with others: `/ready` on a shared port reaches any worker, so it
+   * cannot hold traffic off one that is still warming, and the cluster primary deals connections to
+   * a worker as soon as it listens.
+   */
+  readonly warmBeforeListen?: boolean;
 }
 
 /** A listening gateway. */
@@ -26,10 +33,10 @@ export interface RunningServer {
 
 /**
  * Starts one gateway process: builds the gateway, listens, then warms the hot path; `/ready`
- * answers 200 only after the warm-up. A watched config file is reloaded into the running gateway.
+ * answers 200 only after the warm-up (with `warmBeforeListen`, it listens once warm). A watched config file is reloaded into the running gateway.
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const { config, reload, ...gatewayOptions } = options;
+  const { config, reload, warmBeforeListen = false, ...gatewayOptions } = options;
   const gateway = await createGateway(config, gatewayOptions);
   const log = gateway.log;
   // In-flight responses, for the drain at shutdown: a LiveList, not a Set (see LiveList).
@@ -45,6 +52,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   // Long generations outlive node's default socket timeouts; the gateway enforces its own deadline.
   server.headersTimeout = 60_000;
+  // The warm-up sends its requests to a private listener of its own, so it needs no port here.
+  if (warmBeforeListen) await gateway.warmUp();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, () => {
@@ -55,7 +64,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { port } = server.address() as AddressInfo;
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
   log.info({ host: config.server.host, port, artifact: gateway.routing.state().version }, 'listening');
-  setImmediate(() => void gateway.warmUp());
+  if (!warmBeforeListen) setImmediate(() => void gateway.warmUp());
 
   let watcher: ConfigFileWatcher | undefined;
   if (reload?.path !== undefined) {

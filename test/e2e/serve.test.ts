@@ -87,39 +87,52 @@ describe('heimdall serve', () => {
         await new Promise<void>((resolve) => waiters.push(resolve));
       }
     };
-    const readyCount = (): number => entries.filter((e) => e.msg === 'warm-up done; ready').length;
-    await until(() => readyCount() === 2);
-    const ready = entries.filter((e) => e.msg === 'warm-up done; ready');
-    expect(ready.map((e) => e.worker).sort()).toEqual(['0', '1']);
-    const listening = (worker: string) => entries.find((e) => e.msg === 'listening' && e.worker === worker) as { port: number; pid: number };
-    const port = listening('0').port;
-    const res = await fetch(`http://127.0.0.1:${port}/ready`);
-    expect(res.status).toBe(200);
-    // A scrape reaches one worker and reports every worker's series, each with its worker label.
-    const scrape = async (): Promise<{ status: number; text: string }> => {
-      const r = await fetch(`http://127.0.0.1:${port}/metrics`);
-      return { status: r.status, text: await r.text() };
-    };
-    for (let i = 0; i < 3; i++) {
-      const { status, text } = await scrape();
-      expect(status).toBe(200);
-      expect(text).toMatch(/^heimdall_process_resident_memory_bytes\{worker="0"\} \d+/m);
-      expect(text).toMatch(/^heimdall_process_resident_memory_bytes\{worker="1"\} \d+/m);
-      expect(text.match(/^# TYPE heimdall_requests_total counter$/gm)).toHaveLength(1);
+    // A failed assertion must not leave the primary and its workers running after the test.
+    try {
+      const readyCount = (): number => entries.filter((e) => e.msg === 'warm-up done; ready').length;
+      const listeningCount = (): number => entries.filter((e) => e.msg === 'listening').length;
+      // Each worker takes connections only once warm: on a shared port the primary deals them to any
+      // worker that listens, and /ready cannot hold them off one that is still warming.
+      const startUpOf = (worker: string): string[] => entries.filter((e) => e.worker === worker && (e.msg === 'listening' || e.msg === 'warm-up done; ready')).map((e) => e.msg);
+      await until(() => readyCount() === 2 && listeningCount() === 2);
+      expect(startUpOf('0')).toEqual(['warm-up done; ready', 'listening']);
+      expect(startUpOf('1')).toEqual(['warm-up done; ready', 'listening']);
+      const ready = entries.filter((e) => e.msg === 'warm-up done; ready');
+      expect(ready.map((e) => e.worker).sort()).toEqual(['0', '1']);
+      const listening = (worker: string) => entries.find((e) => e.msg === 'listening' && e.worker === worker) as { port: number; pid: number };
+      const port = listening('0').port;
+      const res = await fetch(`http://127.0.0.1:${port}/ready`);
+      expect(res.status).toBe(200);
+      // A scrape reaches one worker and reports every worker's series, each with its worker label.
+      const scrape = async (): Promise<{ status: number; text: string }> => {
+        const r = await fetch(`http://127.0.0.1:${port}/metrics`);
+        return { status: r.status, text: await r.text() };
+      };
+      for (let i = 0; i < 3; i++) {
+        const { status, text } = await scrape();
+        expect(status).toBe(200);
+        expect(text).toMatch(/^heimdall_process_resident_memory_bytes\{worker="0"\} \d+/m);
+        expect(text).toMatch(/^heimdall_process_resident_memory_bytes\{worker="1"\} \d+/m);
+        expect(text.match(/^# TYPE heimdall_requests_total counter$/gm)).toHaveLength(1);
+      }
+      // Worker 1 dies: while its replacement starts, a scrape answers with the workers that are up
+      // instead of waiting on one that cannot answer yet; once it is ready it is back in the scrape.
+      process.kill(listening('1').pid, 'SIGKILL');
+      await until(() => entries.some((e) => e.msg === 'worker exited unexpectedly; replacing it'));
+      const during = await scrape();
+      expect(during.status).toBe(200);
+      expect(during.text).toMatch(/^heimdall_process_resident_memory_bytes\{worker="0"\} \d+/m);
+      await until(() => readyCount() === 3 && listeningCount() === 3);
+      // The replacement, too, listened only after its warm-up.
+      expect(startUpOf('1')).toEqual(['warm-up done; ready', 'listening', 'warm-up done; ready', 'listening']);
+      const after = await scrape();
+      expect(after.status).toBe(200);
+      expect(after.text).toMatch(/^heimdall_process_resident_memory_bytes\{worker="1"\} \d+/m);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
     }
-    // Worker 1 dies: while its replacement starts, a scrape answers with the workers that are up
-    // instead of waiting on one that cannot answer yet; once it is ready it is back in the scrape.
-    process.kill(listening('1').pid, 'SIGKILL');
-    await until(() => entries.some((e) => e.msg === 'worker exited unexpectedly; replacing it'));
-    const during = await scrape();
-    expect(during.status).toBe(200);
-    expect(during.text).toMatch(/^heimdall_process_resident_memory_bytes\{worker="0"\} \d+/m);
-    await until(() => readyCount() === 3);
-    const after = await scrape();
-    expect(after.status).toBe(200);
-    expect(after.text).toMatch(/^heimdall_process_resident_memory_bytes\{worker="1"\} \d+/m);
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
   });
 
   const startServe = (config: object, nodeArgs: string[] = [], env: Record<string, string> = {}) => {

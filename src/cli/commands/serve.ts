@@ -88,7 +88,10 @@ export async function run(argv: string[]): Promise<number> {
   try {
     // Loaded here, not at the top: a cluster primary never runs a gateway and stays small without it.
     const { startServer } = await import('../../app/start-server.js');
-    const running = await startServer({ config, reload: loadOptions, ...(workerId === undefined ? {} : { labels: { worker: workerId } }) });
+    // One of several workers on a shared port takes connections only once warm: the primary deals
+    // them to any worker that listens, and a replacement warming for a second or more would have
+    // answered its share late (docs/benchmarks.md, session 18).
+    const running = await startServer({ config, reload: loadOptions, warmBeforeListen: workerId !== undefined && workers > 1, ...(workerId === undefined ? {} : { labels: { worker: workerId } }) });
     // Several workers on port 0 each get their own port: only a lone gateway has one URL to announce.
     if (workerId === undefined || workers === 1) process.stderr.write(`heimdall: gateway listening on ${running.url}\n`);
     await stopSignal;
