@@ -1,12 +1,15 @@
 import { windowHeadChars } from '../features/text-window.js';
+import { digest, mixText, newWordHash } from './word-hash.js';
 
 /**
- * A cache key for a text: two 32-bit FNV-style lanes over every character plus the length. Far
- * smaller than the text itself (a cache of 10,000 long prompts must not hold 10,000 prompts), with
- * accidental collisions around 2^-64.
+ * A cache key for a text: {@link WordHash} over the whole text. Far smaller than the text itself (a
+ * cache of 10,000 long prompts must not hold 10,000 prompts), with accidental collisions around
+ * 2^-64.
  */
 export function textKey(text: string): string {
-  return rangeKey(text, 0, text.length, 0, 0);
+  const h = newWordHash();
+  mixText(h, text);
+  return digest(h);
 }
 
 /**
@@ -16,23 +19,10 @@ export function textKey(text: string): string {
  */
 export function windowTextKey(text: string, maxChars: number): string {
   const n = text.length;
-  if (n <= maxChars) return rangeKey(text, 0, n, 0, 0);
+  if (n <= maxChars) return textKey(text);
   const head = windowHeadChars(maxChars);
-  return rangeKey(text, 0, head, n - (maxChars - head), n);
-}
-
-function rangeKey(text: string, s1: number, e1: number, s2: number, e2: number): string {
-  let a = 0x811c9dc5;
-  let b = 0x1b873593;
-  for (let i = s1; i < e1; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-  }
-  for (let i = s2; i < e2; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-  }
-  return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${e1 - s1 + e2 - s2}`;
+  const h = newWordHash();
+  mixText(h, text.substring(0, head));
+  mixText(h, text.substring(n - (maxChars - head)));
+  return digest(h);
 }
