@@ -15,7 +15,7 @@ export { route, type RouteInput, type RoutePolicy, type ObservedStats } from './
 export { buildRouterState, type BuildRouterStateInput, type ModelBinding, type CatalogFacts, type RouterOverrides } from './core/build-router-state.js';
 export type { RouterState, RouterModel, RouterTuning, ModelReasoningCaps } from './core/router-state.js';
 export type { ParsedArtifact, ArtifactModel } from './core/router-artifact.js';
-export { toRoutingText, type RoutingText } from './core/request/routing-text.js';
+export { routedText, toRoutingText, type RoutingText } from './core/request/routing-text.js';
 export { extractFeatures, type PromptFeatures } from './core/features/extract-features.js';
 export { estimateTokens } from './core/features/estimate-tokens.js';
 export { createHashedEmbedder } from './core/embedding/hashed-embedder.js';

@@ -2,7 +2,7 @@ import { Doorkeeper } from '../core/cache/doorkeeper.js';
 import { LruCache } from '../core/cache/lru-cache.js';
 import { packDecision, unpackDecision, type PackedDecision } from '../core/cache/packed-decision.js';
 import { requestFingerprint } from '../core/hash/request-fingerprint.js';
-import { toRoutingText } from '../core/request/routing-text.js';
+import { routedText, toRoutingText } from '../core/request/routing-text.js';
 import { route, type ModelRequirements, type ObservedStats, type RoutePolicy } from '../core/route.js';
 import type { RouterState } from '../core/router-state.js';
 import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
@@ -215,7 +215,7 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
     let embedding: Float32Array | undefined;
     if (remote) {
       try {
-        const e = await remote.embed(toRoutingText(request).text, opts.signal);
+        const e = await remote.embed(routedText(request), opts.signal);
         // A remote vector only works with centroids trained in its space.
         if (e.length === state.dim) embedding = e;
         else options.onEmbedderFallback?.(new Error(`remote embedding has ${e.length} dimensions, the artifact ${state.dim}`));

@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import { encodeFloat32 } from '../artifact/float32-codec.js';
 import { estimateCostUsd } from '../catalog/estimate-cost.js';
 import type { ModelCatalog } from '../catalog/model-catalog.js';
-import { toRoutingText } from '../core/request/routing-text.js';
+import { routedText } from '../core/request/routing-text.js';
 import { castToError } from '../errors/gateway-error.js';
 import type { HookContext, HookOutcome, Plugin } from '../engine/hook-pipeline.js';
 import type { DecisionRecord, DecisionStore, PreparedDecision } from '../store/store.js';
@@ -273,7 +273,7 @@ export function createDecisionLogger(
 
 /** Builds the stored record (off the hot path). Exported for tests and for batch importers. */
 export function toRecord(input: DecisionLogInput, options: Pick<DecisionLoggerOptions, 'storePrompts' | 'embed' | 'catalog'> = {}): DecisionRecord {
-  const text = toRoutingText(input.request).text;
+  const text = routedText(input.request);
   const decision = input.decision;
   const target = input.target ?? (decision?.candidates[0] === undefined ? undefined : { id: decision.candidates[0].id, provider: decision.candidates[0].provider, providerModel: decision.candidates[0].providerModel });
   const answered = target === undefined ? undefined : decision?.candidates.find((c) => c.id === target.id);

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ChatRequest } from '../../types/chat.js';
-import { IMAGE_TOKENS, toRoutingText } from './routing-text.js';
+import { estimateTokens } from '../features/estimate-tokens.js';
+import { IMAGE_TOKENS, routedText, toRoutingText } from './routing-text.js';
 
 const request = (messages: ChatMessage[], extra: Partial<ChatRequest> = {}): ChatRequest => ({ format: 'openai', model: 'auto', system: [], messages, stream: false, ...extra });
 const image = { type: 'image', source: { kind: 'url', url: 'https://example.com/a.png' } } as const;
@@ -44,5 +46,41 @@ describe('toRoutingText', () => {
       ]),
     );
     expect(rt).toMatchObject({ usesTools: true, hasImages: true });
+  });
+
+  it('skips a last user turn without text, and gives a text token count only for the turn it routes on', () => {
+    const rt = toRoutingText(
+      request([
+        { role: 'user', content: [{ type: 'text', text: 'the real question' }, { type: 'text', text: 'with details' }] },
+        { role: 'assistant', content: [{ type: 'text', text: 'an answer' }] },
+        { role: 'user', content: [{ type: 'text', text: '' }] },
+      ]),
+    );
+    expect(rt.text).toBe('the real question\nwith details');
+    // The empty turn's count (0) is not the routed text's.
+    expect(rt.textTokens).toBeUndefined();
+    const single = toRoutingText(request([{ role: 'user', content: [{ type: 'text', text: 'one part' }] }, { role: 'user', content: [image] }]));
+    expect(single).toMatchObject({ text: 'one part', textTokens: estimateTokens('one part') });
+  });
+});
+
+describe('routedText', () => {
+  const part = fc.oneof(
+    fc.record({ type: fc.constant('text' as const), text: fc.oneof(fc.constant(''), fc.string({ maxLength: 20 })) }),
+    fc.constant(image),
+    fc.record({ type: fc.constant('tool_call' as const), id: fc.constant('c1'), name: fc.constant('f'), arguments: fc.constant('{}') }),
+    fc.record({ type: fc.constant('tool_result' as const), toolCallId: fc.constant('c1'), content: fc.array(fc.record({ type: fc.constant('text' as const), text: fc.string({ maxLength: 10 }) }), { maxLength: 2 }) }),
+  );
+  const message = fc.record({ role: fc.constantFrom('user' as const, 'assistant' as const), content: fc.array(part, { minLength: 1, maxLength: 3 }) });
+  const system = fc.array(fc.record({ type: fc.constant('text' as const), text: fc.string({ maxLength: 20 }) }), { maxLength: 2 });
+
+  it('is the text toRoutingText routes on, for any conversation', () => {
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 6 }), system, (messages, sys) => {
+        const req = request(messages as ChatMessage[], { system: sys });
+        expect(routedText(req)).toBe(toRoutingText(req).text);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

@@ -31,7 +31,7 @@ export interface RoutingText {
 export function toRoutingText(req: ChatRequest): RoutingText {
   let tokens = 0;
   for (const part of req.system) tokens += estimateTokens(part.text);
-  let text = '';
+  const routed = routedTurn(req);
   let textTokens: number | undefined;
   let usesTools = false;
   let hasImages = false;
@@ -39,11 +39,10 @@ export function toRoutingText(req: ChatRequest): RoutingText {
     const msg = req.messages[i];
     if (!msg) continue;
     tokens += MESSAGE_OVERHEAD_TOKENS;
-    const routed = text === '' && msg.role === 'user';
     for (const part of msg.content) {
       const t = partTokens(part);
       tokens += t;
-      if (routed && msg.content.length === 1 && part.type === 'text') textTokens = t;
+      if (i === routed.index && msg.content.length === 1 && part.type === 'text') textTokens = t;
       const type = part.type;
       if (type === 'image') hasImages = true;
       else if (type === 'tool_call') usesTools = true;
@@ -52,19 +51,39 @@ export function toRoutingText(req: ChatRequest): RoutingText {
         for (const c of part.content) if (c.type === 'image') hasImages = true;
       }
     }
-    if (routed) text = joinText(msg.content);
   }
   if (req.tools !== undefined && req.tools.length > 0) {
     usesTools = true;
     for (const tool of req.tools) {
-      tokens += estimateTokens(tool.name) + estimateTokens(tool.description ?? '') + estimateTokens(JSON.stringify(tool.parameters));
+      tokens += estimateTokens(tool.name) + estimateTokens(tool.description ?? '');
+      tokens += estimateTokens(JSON.stringify(tool.parameters));
     }
   }
-  if (text === '') {
-    text = req.system.map((p) => p.text).join('\n');
-    textTokens = undefined;
-  }
+  const text = routed.text;
   return textTokens === undefined ? { text, promptTokens: tokens, usesTools, hasImages } : { text, promptTokens: tokens, textTokens, usesTools, hasImages };
+}
+
+/**
+ * {@link toRoutingText}'s `text` alone, without estimating any tokens: what the decision log hashes,
+ * stores and embeds. Estimating every part of a long conversation is the costly half (~0.4 ms for
+ * a 180 KB request with tools, docs/benchmarks.md, session 18).
+ */
+export function routedText(req: ChatRequest): string {
+  return routedTurn(req).text;
+}
+
+/**
+ * The latest user turn with any text (its index and its text parts joined), else the system
+ * prompt (index -1): a turn of tool results alone is not what the user asked.
+ */
+function routedTurn(req: ChatRequest): { readonly index: number; readonly text: string } {
+  for (let i = req.messages.length - 1; i >= 0; i--) {
+    const msg = req.messages[i];
+    if (msg?.role !== 'user') continue;
+    const text = joinText(msg.content);
+    if (text !== '') return { index: i, text };
+  }
+  return { index: -1, text: req.system.map((p) => p.text).join('\n') };
 }
 
 function partTokens(part: ContentPart): number {

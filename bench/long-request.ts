@@ -1,0 +1,157 @@
+/**
+ * `npx tsx bench/long-request.ts [--json] [--dists DIR,DIR] [--rounds N] [--requests N] [--concurrency N] [--profile DIR]`
+ *
+ * What a long, coding-agent-shaped request costs the gateway. Each request is an Anthropic
+ * `/v1/messages` call of ~180 KB built from the vendored public prompts: a 40,000-character system
+ * prompt, 20 tools with descriptions and schemas, and 30 turns (user text, assistant tool calls,
+ * 6,000-character tool results), closed by a distinct last question, so no decision is a cache
+ * hit. The gateway routes `model: "auto"` and translates to the bench's fake OpenAI-compatible
+ * upstream (20 ms). For each round and each build in `--dists` (alternating): a fresh `heimdall
+ * serve` (one worker, a fresh SQLite store), 300 requests of warm-up, then `--requests` at
+ * `--concurrency` in flight; prints the worker's CPU time per request (user + system, from
+ * /proc) and the rate. With `--profile DIR` the worker runs under `--cpu-prof`. The last line of
+ * stdout is JSON.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { Pool } from 'undici';
+import { median } from './open-loop-latencies.js';
+import { childPids, compileHelper, firstJsonLine, freePort, root, start, stop } from './processes.js';
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    dists: { type: 'string', default: 'dist' },
+    rounds: { type: 'string', default: '2' },
+    requests: { type: 'string', default: '1500' },
+    concurrency: { type: 'string', default: '8' },
+    profile: { type: 'string' },
+  },
+});
+const dists = values.dists.split(',').map((d) => resolve(root, d));
+const rounds = Number(values.rounds);
+const requests = Number(values.requests);
+const concurrency = Number(values.concurrency);
+for (const [name, v] of Object.entries({ rounds, requests, concurrency })) if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer`);
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+const rows = gunzipSync(readFileSync(join(root, 'data', 'public', 'llmrouter.jsonl.gz')))
+  .toString('utf8')
+  .split('\n')
+  .filter((l) => l !== '')
+  .map((l) => JSON.parse(l) as { prompt: string });
+let corpus = '';
+for (const r of rows) {
+  corpus += `${r.prompt}\n\n`;
+  if (corpus.length > 400_000) break;
+}
+const system = corpus.slice(0, 40_000);
+const tools = Array.from({ length: 20 }, (_, i) => ({
+  name: `tool_${i}`,
+  description: corpus.slice(50_000 + i * 800, 50_000 + i * 800 + 600),
+  input_schema: { type: 'object', properties: { path: { type: 'string', description: 'a path' }, content: { type: 'string' }, limit: { type: 'integer' } }, required: ['path'] },
+}));
+const turns: unknown[] = [];
+for (let i = 0; i < 10; i++) {
+  const at = 100_000 + i * 12_000;
+  turns.push({ role: 'user', content: [{ type: 'text', text: corpus.slice(at, at + 6_000) }] });
+  turns.push({ role: 'assistant', content: [{ type: 'text', text: 'Reading the file.' }, { type: 'tool_use', id: `toolu_${i}`, name: 'tool_1', input: { path: `/src/file_${i}.ts` } }] });
+  turns.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_${i}`, content: corpus.slice(at + 6_000, at + 12_000) }] });
+}
+const body = (k: number): string => JSON.stringify({ model: 'auto', max_tokens: 4096, system, tools, messages: [...turns, { role: 'user', content: [{ type: 'text', text: `Now fix issue ${k}.` }] }] });
+
+interface Run {
+  readonly cpuUsPerRequest: number;
+  readonly rps: number;
+  readonly failed: number;
+}
+
+async function measure(dist: string, upstreamUrl: string): Promise<Run> {
+  const port = await freePort();
+  const db = join(tmpdir(), `heimdall-long-${process.pid}-${port}.db`);
+  const file = join(tmpdir(), `heimdall-long-${process.pid}-${port}.json`);
+  writeFileSync(file, JSON.stringify({ server: { host: '127.0.0.1', port, workers: 1 }, providers: { openrouter: { api_key: 'sk-or-v1-bench-key', base_url: `${upstreamUrl}/v1` } }, logging: { level: 'info' }, storage: { url: `sqlite:${db}` } }));
+  const nodeArgs = values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}`];
+  const child = spawn(process.execPath, [...nodeArgs, join(dist, 'cli', 'main.js'), 'serve', '--config', file], { cwd: root, env: { ...process.env, PORT: '' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  const pool = new Pool(url, { connections: concurrency });
+  try {
+    for (let tries = 0; ; tries++) {
+      const status = await fetch(`${url}/ready`).then(
+        (r) => r.status,
+        () => 0,
+      );
+      if (status === 200) break;
+      if (tries > 600) throw new Error('heimdall did not become ready');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const worker = childPids(child.pid)[0] ?? child.pid;
+    const cpuMs = (): number => {
+      const f = readFileSync(`/proc/${worker}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(f[11]) + Number(f[12])) * 10;
+    };
+    const run = async (n: number): Promise<number> => {
+      let next = 0;
+      let failed = 0;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < n) {
+            const k = next++;
+            const r = await pool.request({ path: '/v1/messages', method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: body(k) });
+            await r.body.dump();
+            if (r.statusCode !== 200) failed++;
+          }
+        }),
+      );
+      return failed;
+    };
+    await run(300);
+    const c0 = cpuMs();
+    const t0 = performance.now();
+    const failed = await run(requests);
+    const seconds = (performance.now() - t0) / 1000;
+    return { cpuUsPerRequest: ((cpuMs() - c0) * 1000) / requests, rps: requests / seconds, failed };
+  } finally {
+    await pool.close();
+    await stop(child);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
+    rmSync(file, { force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  log(`request body ${Buffer.byteLength(body(0))} bytes`);
+  const upstream = start(process.execPath, [compileHelper('gateway-upstream')], { UPSTREAM_LATENCY_MS: '20' });
+  upstream.stderr?.resume();
+  const { port } = await firstJsonLine(upstream);
+  try {
+    const results = new Map<string, Run[]>(dists.map((d) => [d, []]));
+    for (let r = 0; r < rounds; r++) {
+      for (const dist of r % 2 === 0 ? dists : [...dists].reverse()) {
+        const run = await measure(dist, `http://127.0.0.1:${port}`);
+        results.get(dist)?.push(run);
+        log(`round ${r + 1} ${dist}: ${run.cpuUsPerRequest.toFixed(0)} us of CPU a request, ${run.rps.toFixed(0)} req/s, ${run.failed} failed`);
+      }
+    }
+    const summary: Record<string, { cpu_us_per_request: number[]; median_cpu_us: number; rps: number[]; failed: number }> = {};
+    for (const [dist, runs] of results) {
+      summary[dist] = {
+        cpu_us_per_request: runs.map((x) => Math.round(x.cpuUsPerRequest)),
+        median_cpu_us: Math.round(median(runs.map((x) => x.cpuUsPerRequest))),
+        rps: runs.map((x) => Math.round(x.rps)),
+        failed: runs.reduce((a, x) => a + x.failed, 0),
+      };
+    }
+    const out = JSON.stringify({ requests, concurrency, rounds, builds: summary });
+    if (values.json) process.stdout.write(`${out}\n`);
+    else log(out);
+  } finally {
+    await stop(upstream);
+  }
+}
+
+await main();
