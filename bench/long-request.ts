@@ -1,11 +1,9 @@
 /**
  * `npx tsx bench/long-request.ts [--json] [--dists DIR,DIR] [--rounds N] [--requests N] [--concurrency N] [--profile DIR]`
  *
- * What a long, coding-agent-shaped request costs the gateway. Each request is an Anthropic
- * `/v1/messages` call of ~180 KB built from the vendored public prompts: a 40,000-character system
- * prompt, 20 tools with descriptions and schemas, and 30 turns (user text, assistant tool calls,
- * 6,000-character tool results), closed by a distinct last question, so no decision is a cache
- * hit. The gateway routes `model: "auto"` and translates to the bench's fake OpenAI-compatible
+ * What a long, coding-agent-shaped request costs the gateway. Each request is the ~180 KB
+ * Anthropic `/v1/messages` call of `agent-request.ts` with a distinct last question, so no decision
+ * is a cache hit. The gateway routes `model: "auto"` and translates to the bench's fake OpenAI-compatible
  * upstream (20 ms). For each round and each build in `--dists` (alternating): a fresh `heimdall
  * serve` (one worker, a fresh SQLite store), 300 requests of warm-up, then `--requests` at
  * `--concurrency` in flight; prints the worker's CPU time per request (user + system, from
@@ -17,8 +15,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import { Pool } from 'undici';
+import { agentRequestBody } from './agent-request.js';
 import { median } from './open-loop-latencies.js';
 import { childPids, compileHelper, firstJsonLine, freePort, root, start, stop } from './processes.js';
 
@@ -39,30 +37,7 @@ const concurrency = Number(values.concurrency);
 for (const [name, v] of Object.entries({ rounds, requests, concurrency })) if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer`);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-const rows = gunzipSync(readFileSync(join(root, 'data', 'public', 'llmrouter.jsonl.gz')))
-  .toString('utf8')
-  .split('\n')
-  .filter((l) => l !== '')
-  .map((l) => JSON.parse(l) as { prompt: string });
-let corpus = '';
-for (const r of rows) {
-  corpus += `${r.prompt}\n\n`;
-  if (corpus.length > 400_000) break;
-}
-const system = corpus.slice(0, 40_000);
-const tools = Array.from({ length: 20 }, (_, i) => ({
-  name: `tool_${i}`,
-  description: corpus.slice(50_000 + i * 800, 50_000 + i * 800 + 600),
-  input_schema: { type: 'object', properties: { path: { type: 'string', description: 'a path' }, content: { type: 'string' }, limit: { type: 'integer' } }, required: ['path'] },
-}));
-const turns: unknown[] = [];
-for (let i = 0; i < 10; i++) {
-  const at = 100_000 + i * 12_000;
-  turns.push({ role: 'user', content: [{ type: 'text', text: corpus.slice(at, at + 6_000) }] });
-  turns.push({ role: 'assistant', content: [{ type: 'text', text: 'Reading the file.' }, { type: 'tool_use', id: `toolu_${i}`, name: 'tool_1', input: { path: `/src/file_${i}.ts` } }] });
-  turns.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_${i}`, content: corpus.slice(at + 6_000, at + 12_000) }] });
-}
-const body = (k: number): string => JSON.stringify({ model: 'auto', max_tokens: 4096, system, tools, messages: [...turns, { role: 'user', content: [{ type: 'text', text: `Now fix issue ${k}.` }] }] });
+const body = agentRequestBody;
 
 interface Run {
   readonly cpuUsPerRequest: number;

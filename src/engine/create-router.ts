@@ -1,5 +1,7 @@
 import { Doorkeeper } from '../core/cache/doorkeeper.js';
 import { LruCache } from '../core/cache/lru-cache.js';
+import { estimateTokens } from '../core/features/estimate-tokens.js';
+import { createCachedTokenEstimator } from './cached-token-estimator.js';
 import { packDecision, unpackDecision, type PackedDecision } from '../core/cache/packed-decision.js';
 import { requestFingerprint } from '../core/hash/request-fingerprint.js';
 import { routedText, toRoutingText } from '../core/request/routing-text.js';
@@ -12,6 +14,8 @@ import type { RoutingDecision } from '../types/routing-decision.js';
 import type { HookContext, HookOutcome, Plugin, PreHookResult } from './hook-pipeline.js';
 
 const NO_REQUIREMENTS: ModelRequirements = Object.freeze({});
+/** Token counts of long texts remembered by hash: ~4,000 system prompts, tool lists and turns, well under 1 MB. */
+const TOKEN_ESTIMATE_CACHE_ENTRIES = 4_096;
 
 /** The model names that ask Heimdall to choose. */
 export const AUTO_MODEL = 'auto';
@@ -95,6 +99,8 @@ export interface HeimdallRouter extends Plugin {
  */
 export function createRouter(options: RouterOptions): HeimdallRouter {
   const cacheEnabled = options.cache?.enabled ?? true;
+  // With the cache off nothing is remembered, token counts included (what bench:core's uncached path measures).
+  const estimate = cacheEnabled ? createCachedTokenEstimator(TOKEN_ESTIMATE_CACHE_ENTRIES) : estimateTokens;
   const now = options.now ?? Date.now;
   // Entries are packed (see PackedDecision): a full cache of decision objects was most of the live
   // heap and most of what every young-generation GC had to copy.
@@ -149,7 +155,7 @@ export function createRouter(options: RouterOptions): HeimdallRouter {
 
   const decideWith = (request: ChatRequest, opts: DecideOptions, state: RouterState, embedding: Float32Array | undefined): RoutingDecision => {
     const policy = policyFor(request.model, opts.policy);
-    const rt = toRoutingText(request);
+    const rt = toRoutingText(request, estimate);
     const observed = options.observed?.();
     const vector = embedding ?? state.embedder.embed(rt.text);
     if (opts.embeddingOut !== undefined) opts.embeddingOut.embedding = vector;

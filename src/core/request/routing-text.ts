@@ -26,11 +26,12 @@ export interface RoutingText {
 /**
  * Extracts the routing text and the prompt size. Only the last user turn is embedded: system prompts
  * are mostly boilerplate shared by every request of an app and would drown the signal, and earlier
- * turns were already routed when they were asked.
+ * turns were already routed when they were asked. `estimate` counts each part's tokens (the gateway
+ * passes a cached {@link estimateTokens}: a conversation resends its history every turn).
  */
-export function toRoutingText(req: ChatRequest): RoutingText {
+export function toRoutingText(req: ChatRequest, estimate: (text: string) => number = estimateTokens): RoutingText {
   let tokens = 0;
-  for (const part of req.system) tokens += estimateTokens(part.text);
+  for (const part of req.system) tokens += estimate(part.text);
   const routed = routedTurn(req);
   let textTokens: number | undefined;
   let usesTools = false;
@@ -40,7 +41,7 @@ export function toRoutingText(req: ChatRequest): RoutingText {
     if (!msg) continue;
     tokens += MESSAGE_OVERHEAD_TOKENS;
     for (const part of msg.content) {
-      const t = partTokens(part);
+      const t = partTokens(part, estimate);
       tokens += t;
       if (i === routed.index && msg.content.length === 1 && part.type === 'text') textTokens = t;
       const type = part.type;
@@ -55,8 +56,7 @@ export function toRoutingText(req: ChatRequest): RoutingText {
   if (req.tools !== undefined && req.tools.length > 0) {
     usesTools = true;
     for (const tool of req.tools) {
-      tokens += estimateTokens(tool.name) + estimateTokens(tool.description ?? '');
-      tokens += estimateTokens(JSON.stringify(tool.parameters));
+      tokens += estimate(tool.name) + estimate(tool.description ?? '') + estimate(JSON.stringify(tool.parameters));
     }
   }
   const text = routed.text;
@@ -86,18 +86,18 @@ function routedTurn(req: ChatRequest): { readonly index: number; readonly text: 
   return { index: -1, text: req.system.map((p) => p.text).join('\n') };
 }
 
-function partTokens(part: ContentPart): number {
+function partTokens(part: ContentPart, estimate: (text: string) => number): number {
   switch (part.type) {
     case 'text':
     case 'thinking':
-      return estimateTokens(part.text);
+      return estimate(part.text);
     case 'image':
       return IMAGE_TOKENS;
     case 'tool_call':
-      return estimateTokens(part.name) + estimateTokens(part.arguments);
+      return estimate(part.name) + estimate(part.arguments);
     case 'tool_result': {
       let t = 0;
-      for (const c of part.content) t += c.type === 'text' ? estimateTokens(c.text) : IMAGE_TOKENS;
+      for (const c of part.content) t += c.type === 'text' ? estimate(c.text) : IMAGE_TOKENS;
       return t;
     }
   }
