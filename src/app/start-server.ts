@@ -33,7 +33,8 @@ export interface RunningServer {
 
 /**
  * Starts one gateway process: builds the gateway, listens, then warms the hot path; `/ready`
- * answers 200 only after the warm-up (with `warmBeforeListen`, it listens once warm). A watched config file is reloaded into the running gateway.
+ * answers 200 only after the warm-up (with `warmBeforeListen`, it listens once warm). A watched
+ * config file is reloaded into the running gateway.
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config, reload, warmBeforeListen = false, ...gatewayOptions } = options;

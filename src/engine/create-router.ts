@@ -1,7 +1,6 @@
 import { Doorkeeper } from '../core/cache/doorkeeper.js';
 import { LruCache } from '../core/cache/lru-cache.js';
 import { estimateTokens } from '../core/features/estimate-tokens.js';
-import { createCachedTokenEstimator } from './cached-token-estimator.js';
 import { packDecision, unpackDecision, type PackedDecision } from '../core/cache/packed-decision.js';
 import { requestFingerprint } from '../core/hash/request-fingerprint.js';
 import { routedText, toRoutingText } from '../core/request/routing-text.js';
@@ -11,6 +10,7 @@ import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
 import type { ChatRequest } from '../types/chat.js';
 import type { AsyncEmbedder } from '../types/embedder.js';
 import type { RoutingDecision } from '../types/routing-decision.js';
+import { createCachedTokenEstimator } from './cached-token-estimator.js';
 import type { HookContext, HookOutcome, Plugin, PreHookResult } from './hook-pipeline.js';
 
 const NO_REQUIREMENTS: ModelRequirements = Object.freeze({});

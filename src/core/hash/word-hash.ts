@@ -3,8 +3,8 @@
  * strings, read four bytes at a time. `TextEncoder.encodeInto` writes the string into a scratch
  * buffer (vectorised for ASCII), and each 32-bit word goes through MurmurHash3's per-word mix into
  * two lanes with different rotations and multipliers. Reading the characters one `charCodeAt` at
- * a time was ~2 ns each on this machine, which made the decision cache's key most of a 20,000-token
- * decision (docs/benchmarks.md, session 18).
+ * a time was ~2 ns each on this machine, which made the key nearly all of a decision-cache hit on a
+ * 20,000-token prompt (docs/benchmarks.md, session 18).
  *
  * Words are read in the platform's byte order: keys are stable within a platform, and a key built
  * on another differs (a cache miss, never a wrong hit). A lone surrogate is encoded as U+FFFD, so

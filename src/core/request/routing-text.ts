@@ -65,7 +65,7 @@ export function toRoutingText(req: ChatRequest, estimate: (text: string) => numb
 
 /**
  * {@link toRoutingText}'s `text` alone, without estimating any tokens: what the decision log hashes,
- * stores and embeds. Estimating every part of a long conversation is the costly half (~0.4 ms for
+ * stores and embeds. Estimating every part of a long conversation is the costly half (~0.5 ms for
  * a 180 KB request with tools, docs/benchmarks.md, session 18).
  */
 export function routedText(req: ChatRequest): string {
