@@ -3,8 +3,9 @@
  *
  * What a long, coding-agent-shaped request costs the gateway. Each request is the ~180 KB
  * Anthropic `/v1/messages` call of `agent-request.ts` with a distinct last question, so no decision
- * is a cache hit. The gateway routes `model: "auto"` and translates to the bench's fake OpenAI-compatible
- * upstream (20 ms). For each round and each build in `--dists` (alternating): a fresh `heimdall
+ * comes from the decision cache; the system prompt, tools and history are resent unchanged, as in
+ * one agent's session. The gateway routes `model: "auto"` and translates to the bench's fake
+ * OpenAI-compatible upstream (20 ms). For each round and each build in `--dists` (alternating): a fresh `heimdall
  * serve` (one worker, a fresh SQLite store), 300 requests of warm-up, then `--requests` at
  * `--concurrency` in flight; prints the worker's CPU time per request (user + system, from
  * /proc) and the rate. With `--profile DIR` the worker runs under `--cpu-prof`. The last line of
