@@ -11,15 +11,13 @@
  * /proc) and the rate. With `--profile DIR` the worker runs under `--cpu-prof`. The last line of
  * stdout is JSON.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { agentRequestBody } from './agent-request.js';
+import { processCpuMs, startHeimdallServe } from './heimdall-serve.js';
 import { median } from './open-loop-latencies.js';
-import { childPids, compileHelper, firstJsonLine, freePort, root, start, stop } from './processes.js';
+import { compileHelper, firstJsonLine, root, start, stop } from './processes.js';
 
 const { values } = parseArgs({
   options: {
@@ -47,29 +45,9 @@ interface Run {
 }
 
 async function measure(dist: string, upstreamUrl: string): Promise<Run> {
-  const port = await freePort();
-  const db = join(tmpdir(), `heimdall-long-${process.pid}-${port}.db`);
-  const file = join(tmpdir(), `heimdall-long-${process.pid}-${port}.json`);
-  writeFileSync(file, JSON.stringify({ server: { host: '127.0.0.1', port, workers: 1 }, providers: { openrouter: { api_key: 'sk-or-v1-bench-key', base_url: `${upstreamUrl}/v1` } }, logging: { level: 'info' }, storage: { url: `sqlite:${db}` } }));
-  const nodeArgs = values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}`];
-  const child = spawn(process.execPath, [...nodeArgs, join(dist, 'cli', 'main.js'), 'serve', '--config', file], { cwd: root, env: { ...process.env, PORT: '' }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const url = `http://127.0.0.1:${port}`;
-  const pool = new Pool(url, { connections: concurrency });
+  const gateway = await startHeimdallServe(upstreamUrl, { dist, nodeArgs: values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] });
+  const pool = new Pool(gateway.url, { connections: concurrency });
   try {
-    for (let tries = 0; ; tries++) {
-      const status = await fetch(`${url}/ready`).then(
-        (r) => r.status,
-        () => 0,
-      );
-      if (status === 200) break;
-      if (tries > 600) throw new Error('heimdall did not become ready');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const worker = childPids(child.pid)[0] ?? child.pid;
-    const cpuMs = (): number => {
-      const f = readFileSync(`/proc/${worker}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      return (Number(f[11]) + Number(f[12])) * 10;
-    };
     const run = async (n: number): Promise<number> => {
       let next = 0;
       let failed = 0;
@@ -86,16 +64,14 @@ async function measure(dist: string, upstreamUrl: string): Promise<Run> {
       return failed;
     };
     await run(300);
-    const c0 = cpuMs();
+    const c0 = processCpuMs(gateway.workerPid);
     const t0 = performance.now();
     const failed = await run(requests);
     const seconds = (performance.now() - t0) / 1000;
-    return { cpuUsPerRequest: ((cpuMs() - c0) * 1000) / requests, rps: requests / seconds, failed };
+    return { cpuUsPerRequest: ((processCpuMs(gateway.workerPid) - c0) * 1000) / requests, rps: requests / seconds, failed };
   } finally {
     await pool.close();
-    await stop(child);
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
-    rmSync(file, { force: true });
+    await gateway.close();
   }
 }
 

@@ -9,13 +9,10 @@
  * content event (user + system, from /proc). With `--profile DIR` heimdall's worker runs under
  * `--cpu-prof`. The last line of stdout is JSON.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
-import { childPids, compileHelper, firstJsonLine, freePort, root, start, stop } from './processes.js';
+import { processCpuMs, startHeimdallServe } from './heimdall-serve.js';
+import { compileHelper, firstJsonLine, start, stop } from './processes.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,11 +28,6 @@ const concurrency = Number(values.concurrency);
 const events = Number(values.events);
 for (const [name, v] of Object.entries({ streams, concurrency, events })) if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer`);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
-
-const cpuMs = (pid: number): number => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(f[11]) + Number(f[12])) * 10;
-};
 
 /** Runs `n` streams through `url`; returns the events counted in the answers and the failures. */
 async function load(url: string, n: number, headers: Record<string, string>, model: string): Promise<{ failed: number }> {
@@ -57,17 +49,17 @@ async function load(url: string, n: number, headers: Record<string, string>, mod
   return { failed };
 }
 
-async function measure(name: string, child: ChildProcess, url: string, pid: number, headers: Record<string, string>, model: string): Promise<{ us_per_stream: number; us_per_event: number; failed: number }> {
+async function measure(name: string, close: () => Promise<void>, url: string, pid: number, headers: Record<string, string>, model: string): Promise<{ us_per_stream: number; us_per_event: number; failed: number }> {
   try {
     await load(url, Math.min(50, streams), headers, model);
-    const c0 = cpuMs(pid);
+    const c0 = processCpuMs(pid);
     const { failed } = await load(url, streams, headers, model);
-    const ms = cpuMs(pid) - c0;
+    const ms = processCpuMs(pid) - c0;
     const out = { us_per_stream: Math.round((ms * 1000) / streams), us_per_event: Math.round(((ms * 1000) / (streams * events)) * 10) / 10, failed };
     log(`${name}: ${out.us_per_stream} us of CPU a stream, ${out.us_per_event} us a content event, ${failed} failed`);
     return out;
   } finally {
-    await stop(child);
+    await close();
   }
 }
 
@@ -79,27 +71,10 @@ async function main(): Promise<void> {
   try {
     const bare = start(process.execPath, [compileHelper('gateway-bare-proxy')], { UPSTREAM_URL: upstreamUrl });
     const { port: barePort } = await firstJsonLine(bare);
-    const bareResult = await measure('bare', bare, `http://127.0.0.1:${barePort}`, bare.pid ?? 0, { authorization: 'Bearer sk-bench' }, 'gpt-4o-mini');
+    const bareResult = await measure('bare', () => stop(bare), `http://127.0.0.1:${barePort}`, bare.pid ?? 0, { authorization: 'Bearer sk-bench' }, 'gpt-4o-mini');
 
-    const port = await freePort();
-    const db = join(tmpdir(), `heimdall-stream-${process.pid}.db`);
-    const file = join(tmpdir(), `heimdall-stream-${process.pid}.json`);
-    writeFileSync(file, JSON.stringify({ server: { host: '127.0.0.1', port, workers: 1 }, providers: { openrouter: { api_key: 'sk-or-v1-bench-key', base_url: `${upstreamUrl}/v1` } }, logging: { level: 'info' }, storage: { url: `sqlite:${db}` } }));
-    const nodeArgs = values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}`];
-    const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist', 'cli', 'main.js'), 'serve', '--config', file], { cwd: root, env: { ...process.env, PORT: '' }, stdio: ['ignore', 'ignore', 'inherit'] });
-    const url = `http://127.0.0.1:${port}`;
-    for (let tries = 0; ; tries++) {
-      const status = await fetch(`${url}/ready`).then(
-        (r) => r.status,
-        () => 0,
-      );
-      if (status === 200) break;
-      if (tries > 600) throw new Error('heimdall did not become ready');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const heimdall = await measure('heimdall', child, url, childPids(child.pid)[0] ?? child.pid ?? 0, {}, 'auto');
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
-    rmSync(file, { force: true });
+    const gateway = await startHeimdallServe(upstreamUrl, { nodeArgs: values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] });
+    const heimdall = await measure('heimdall', gateway.close, gateway.url, gateway.workerPid, {}, 'auto');
     const out = JSON.stringify({ streams, concurrency, events, bare: bareResult, heimdall });
     if (values.json) process.stdout.write(`${out}\n`);
     else log(out);
