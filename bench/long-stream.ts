@@ -1,14 +1,18 @@
 /**
- * `npx tsx bench/long-stream.ts [--json] [--streams N] [--concurrency N] [--events N] [--profile DIR]`
+ * `npx tsx bench/long-stream.ts [--json] [--streams N] [--concurrency N] [--events N] [--dists DIR,DIR] [--rounds N] [--profile DIR]`
  *
  * What a long streamed answer costs per event, where a provider emits its tokens one by one
  * (`stream-upstream.ts`: each content chunk its own write, 1 ms apart). The bare undici proxy
  * (bytes piped through) and heimdall (one worker, `model: "auto"`, the OpenAI dialect on both
  * sides, so every event is decoded, translated and encoded again) each serve `--streams` streaming
  * requests, `--concurrency` at a time; prints the serving process's CPU time per stream and per
- * content event (user + system, from /proc). With `--profile DIR` heimdall's worker runs under
- * `--cpu-prof`. The last line of stdout is JSON.
+ * content event (user + system, from /proc). `--dists` names builds of heimdall (compiled output,
+ * default `dist`) measured side by side, in alternating order over `--rounds` rounds (each with
+ * bare too); the figures are medians over the rounds. With `--profile DIR` the bare proxy and
+ * heimdall's worker run under `--cpu-prof` (profiles in DIR/bare and DIR/heimdall). The last line
+ * of stdout is JSON.
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { processCpuMs, startHeimdallServe } from './heimdall-serve.js';
@@ -20,13 +24,17 @@ const { values } = parseArgs({
     streams: { type: 'string', default: '300' },
     concurrency: { type: 'string', default: '20' },
     events: { type: 'string', default: '200' },
+    dists: { type: 'string', default: 'dist' },
+    rounds: { type: 'string', default: '1' },
     profile: { type: 'string' },
   },
 });
 const streams = Number(values.streams);
 const concurrency = Number(values.concurrency);
 const events = Number(values.events);
-for (const [name, v] of Object.entries({ streams, concurrency, events })) if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer`);
+const rounds = Number(values.rounds);
+const dists = values.dists.split(',');
+for (const [name, v] of Object.entries({ streams, concurrency, events, rounds })) if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer`);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** Runs `n` streams through `url`; returns the events counted in the answers and the failures. */
@@ -63,19 +71,40 @@ async function measure(name: string, close: () => Promise<void>, url: string, pi
   }
 }
 
+type Result = Awaited<ReturnType<typeof measure>>;
+
+function medianOf(results: readonly Result[]): Result {
+  const mid = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 === 1 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+  };
+  return {
+    us_per_stream: mid(results.map((r) => r.us_per_stream)),
+    us_per_event: Math.round(mid(results.map((r) => r.us_per_event)) * 10) / 10,
+    failed: results.reduce((n, r) => n + r.failed, 0),
+  };
+}
+
 async function main(): Promise<void> {
   const upstream = start(process.execPath, [compileHelper('stream-upstream')], { STREAM_EVENTS: String(events) });
   upstream.stderr?.resume();
   const { port: up } = await firstJsonLine(upstream);
   const upstreamUrl = `http://127.0.0.1:${up}`;
+  const profileArgs = (dir: string): string[] => (values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}/${dir}`]);
+  const bareResults: Result[] = [];
+  const builds = new Map<string, Result[]>(dists.map((d) => [d, []]));
   try {
-    const bare = start(process.execPath, [compileHelper('gateway-bare-proxy')], { UPSTREAM_URL: upstreamUrl });
-    const { port: barePort } = await firstJsonLine(bare);
-    const bareResult = await measure('bare', () => stop(bare), `http://127.0.0.1:${barePort}`, bare.pid ?? 0, { authorization: 'Bearer sk-bench' }, 'gpt-4o-mini');
-
-    const gateway = await startHeimdallServe(upstreamUrl, { nodeArgs: values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] });
-    const heimdall = await measure('heimdall', gateway.close, gateway.url, gateway.workerPid, {}, 'auto');
-    const out = JSON.stringify({ streams, concurrency, events, bare: bareResult, heimdall });
+    for (let round = 0; round < rounds; round++) {
+      const bare = start(process.execPath, [...profileArgs('bare'), compileHelper('gateway-bare-proxy')], { UPSTREAM_URL: upstreamUrl });
+      const { port: barePort } = await firstJsonLine(bare);
+      bareResults.push(await measure('bare', () => stop(bare), `http://127.0.0.1:${barePort}`, bare.pid ?? 0, { authorization: 'Bearer sk-bench' }, 'gpt-4o-mini'));
+      for (const dist of round % 2 === 0 ? dists : [...dists].reverse()) {
+        const gateway = await startHeimdallServe(upstreamUrl, { dist: resolve(dist), nodeArgs: profileArgs('heimdall') });
+        builds.get(dist)?.push(await measure(`heimdall (${dist})`, gateway.close, gateway.url, gateway.workerPid, {}, 'auto'));
+      }
+    }
+    const perBuild = Object.fromEntries([...builds].map(([d, rs]) => [d, medianOf(rs)]));
+    const out = JSON.stringify({ streams, concurrency, events, rounds, bare: medianOf(bareResults), heimdall: perBuild[dists[0] as string], builds: perBuild });
     if (values.json) process.stdout.write(`${out}\n`);
     else log(out);
   } finally {

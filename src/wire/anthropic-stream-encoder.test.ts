@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { StreamPart } from '../types/stream-part.js';
@@ -128,3 +129,51 @@ describe('createAnthropicStreamEncoder: errors, ping, invariants', () => {
     expect(() => enc.encode({ type: 'tool-call-delta', index: 0, argumentsDelta: 'x' })).toThrow(/unannounced/);
   });
 });
+
+describe('createAnthropicStreamEncoder: deltas from a template', () => {
+  it('writes each delta as JSON.stringify would, under the block it belongs to, for any text', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constantFrom('text' as const, 'thinking' as const), text: fc.string({ unit: 'binary', minLength: 1 }) }),
+      fc.record({ kind: fc.constant('tool' as const), args: fc.array(fc.string({ unit: 'binary', minLength: 1 }), { maxLength: 3 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 8 }), (ops) => {
+        const enc = createAnthropicStreamEncoder({ model: 'm' });
+        enc.encode({ type: 'start', id: 'msg_1', model: 'm' });
+        let lastStart = -1;
+        let tools = 0;
+        const deltaOf = (out: string): { json: string; index: number } => {
+          const events = out.split('\n\n').filter((e) => e !== '');
+          for (const e of events) {
+            const data = e.slice(e.indexOf('data: ') + 6);
+            const parsed = JSON.parse(data) as { type: string; index: number };
+            if (parsed.type === 'content_block_start') lastStart = parsed.index;
+          }
+          const last = events[events.length - 1] as string;
+          expect(last.startsWith('event: content_block_delta\ndata: ')).toBe(true);
+          const json = last.slice('event: content_block_delta\ndata: '.length);
+          return { json, index: (JSON.parse(json) as { index: number }).index };
+        };
+        for (const o of ops) {
+          if (o.kind === 'tool') {
+            const index = tools++;
+            enc.encode({ type: 'tool-call-start', index, id: `t${index}`, name: 'f' });
+            const block = lastStart + 1;
+            for (const a of o.args) {
+              const { json } = deltaOf(enc.encode({ type: 'tool-call-delta', index, argumentsDelta: a }));
+              expect(json).toBe(JSON.stringify({ type: 'content_block_delta', index: block, delta: { type: 'input_json_delta', partial_json: a } }));
+            }
+            lastStart = block;
+            continue;
+          }
+          const { json, index } = deltaOf(enc.encode(o.kind === 'text' ? { type: 'text-delta', text: o.text } : { type: 'thinking-delta', text: o.text }));
+          expect(index).toBe(lastStart);
+          const delta = o.kind === 'text' ? { type: 'text_delta', text: o.text } : { type: 'thinking_delta', thinking: o.text };
+          expect(json).toBe(JSON.stringify({ type: 'content_block_delta', index, delta }));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { StreamPart } from '../types/stream-part.js';
@@ -130,3 +131,21 @@ describe('createOpenAIStreamEncoder: errors and invariants', () => {
     }
   });
 });
+
+describe('createOpenAIStreamEncoder: content deltas from a template', () => {
+  it('writes exactly the chunk object JSON.stringify would, for any id, model, time and text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), fc.oneof(fc.integer(), fc.double()), fc.boolean(), fc.array(fc.tuple(fc.boolean(), fc.string({ unit: 'binary', minLength: 1 })), { minLength: 1, maxLength: 4 }), (id, model, created, includeUsage, deltas) => {
+        const enc = createOpenAIStreamEncoder({ model, created, includeUsage });
+        enc.encode({ type: 'start', id, model: 'upstream' });
+        for (const [thinking, text] of deltas) {
+          const delta = thinking ? { reasoning_content: text } : { content: text };
+          const body = { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: null }], ...(includeUsage ? { usage: null } : {}) };
+          expect(enc.encode(thinking ? { type: 'thinking-delta', text } : { type: 'text-delta', text })).toBe(`data: ${JSON.stringify(body)}\n\n`);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+

@@ -82,4 +82,52 @@ describe('decodeSse', () => {
       { numRuns: 200 },
     );
   });
+
+  it('decodes like the spec on arbitrary streams, however the bytes are chunked', async () => {
+    const token = fc.constantFrom('data', 'data:', 'data: ', 'event:', 'event: ', 'id: ', 'id:', ':', 'retry: 5', 'x', 'é', '😀', '\u0000', ' ', '\n', '\r', '\r\n', '\n\n');
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), fc.array(token, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 8 }), async (bom, tokens, cuts) => {
+        const text = (bom ? '\ufeff' : '') + tokens.join('');
+        const bytes = new TextEncoder().encode(text);
+        const points = [...new Set(cuts.map((c) => (bytes.length === 0 ? 0 : c % bytes.length)))].sort((a, b) => a - b);
+        const parts: Uint8Array[] = [];
+        let prev = 0;
+        for (const p of [...points, bytes.length]) {
+          parts.push(bytes.subarray(prev, p));
+          prev = p;
+        }
+        expect(await collect(chunksOf(...parts))).toStrictEqual(specDecode(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
+
+/** The WHATWG event-stream interpretation of a whole body, written from the spec as the oracle. */
+function specDecode(text: string): SseEvent[] {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const lines = body.split(/\r\n|\r|\n/);
+  lines.pop(); // the last piece has no terminator: never processed
+  const events: SseEvent[] = [];
+  let data: string[] = [];
+  let type: string | undefined;
+  let id: string | undefined;
+  for (const line of lines) {
+    if (line === '') {
+      if (data.length > 0) events.push({ data: data.join('\n'), ...(type === undefined ? {} : { event: type }), ...(id === undefined ? {} : { id }) });
+      data = [];
+      type = undefined;
+      continue;
+    }
+    if (line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'data') data.push(value);
+    else if (field === 'event') type = value;
+    else if (field === 'id' && !value.includes('\u0000')) id = value;
+  }
+  return events;
+}
+
