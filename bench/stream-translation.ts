@@ -6,7 +6,7 @@
  * 200 short content deltas, the finish, usage and terminal events) is decoded (`decodeSse`), turned
  * into neutral parts (`openAIStreamToParts`, `anthropicStreamToParts`) and encoded again for the
  * client (`createOpenAIStreamEncoder`, `createAnthropicStreamEncoder`), for the four pairs of
- * dialects. Each build in `--dists` (compiled output, default `dist`; build it first) is loaded
+ * dialects, and the OpenAI body through `decodeSse` alone. Each build in `--dists` (compiled output, default `dist`; build it first) is loaded
  * side by side in this process and measured in alternating rounds; prints the CPU time per content
  * event (median of the rounds). The last line of stdout is JSON.
  */
@@ -87,11 +87,16 @@ async function* chunks(body: readonly Uint8Array[]): AsyncGenerator<Uint8Array> 
   yield* body;
 }
 
-type Pair = 'openai->openai' | 'anthropic->anthropic' | 'openai->anthropic' | 'anthropic->openai';
-const PAIRS: readonly Pair[] = ['openai->openai', 'anthropic->anthropic', 'openai->anthropic', 'anthropic->openai'];
+type Pair = 'openai->openai' | 'anthropic->anthropic' | 'openai->anthropic' | 'anthropic->openai' | 'openai (decodeSse only)';
+const PAIRS: readonly Pair[] = ['openai->openai', 'anthropic->anthropic', 'openai->anthropic', 'anthropic->openai', 'openai (decodeSse only)'];
 
 /** One stream through `build`: returns the bytes written, so that nothing is optimized away. */
 async function translate(build: Build, pair: Pair): Promise<number> {
+  if (pair === 'openai (decodeSse only)') {
+    let n = 0;
+    for await (const ev of build.decodeSse(chunks(OPENAI_BODY))) n += (ev as { data: string }).data.length;
+    return n;
+  }
   const [from, to] = pair.split('->') as ['openai' | 'anthropic', 'openai' | 'anthropic'];
   const events = build.decodeSse(chunks(from === 'openai' ? OPENAI_BODY : ANTHROPIC_BODY));
   const parts = from === 'openai' ? build.openAIStreamToParts(events, { provider: 'openai', model: 'gpt-4o-mini' }) : build.anthropicStreamToParts(events);
@@ -125,7 +130,7 @@ for (const pair of PAIRS) {
   for (const build of builds) {
     const us = Math.round(median(samples.get(`${build.name} ${pair}`) ?? []) * 1000) / 1000;
     (out[build.name] ??= {})[pair] = us;
-    process.stderr.write(`${pair.padEnd(21)} ${build.name.padEnd(20)} ${us.toFixed(3)} us a content event\n`);
+    process.stderr.write(`${pair.padEnd(24)} ${build.name.padEnd(20)} ${us.toFixed(3)} us a content event\n`);
   }
 }
 const line = JSON.stringify({ events: EVENTS, rounds, us_per_event: out });
