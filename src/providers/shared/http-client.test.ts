@@ -206,4 +206,40 @@ describe('createUndiciHttpClient', () => {
     const next = await client.request({ url: `${upstream.url}/after`, method: 'GET', headers: {} });
     expect(await next.json()).toEqual({ after: true });
   });
+
+  it('delivers a body far over the pause threshold intact to a consumer that reads slowly', async () => {
+    const piece = (i: number): string => `${String(i).padStart(8, '0')}${'x'.repeat(64 * 1024 - 8)}`;
+    upstream.setHandler(async (_req, res) => {
+      res.raw.writeHead(200, { 'content-type': 'application/octet-stream' });
+      for (let i = 0; i < 32; i++) {
+        if (!res.raw.write(piece(i))) await new Promise((r) => res.raw.once('drain', r));
+      }
+      res.raw.end();
+    });
+    const res = await client.request({ url: `${upstream.url}/big`, method: 'GET', headers: {} });
+    let text = '';
+    const dec = new TextDecoder();
+    for await (const chunk of res.body) {
+      text += dec.decode(chunk, { stream: true });
+      // A consumer slower than the socket: the held bytes pass the threshold and the call pauses.
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(text).toBe(Array.from({ length: 32 }, (_, i) => piece(i)).join(''));
+  });
+
+  it('dump() of a large unread body gives up the connection and the client keeps working', async () => {
+    upstream.setHandler((_req, res) => res.text(200, 'y'.repeat(1024 * 1024)));
+    const res = await client.request({ url: `${upstream.url}/large`, method: 'GET', headers: {} });
+    await res.dump();
+    upstream.setHandler((_req, res) => res.json(200, { ok: 1 }));
+    const next = await client.request({ url: `${upstream.url}/next`, method: 'GET', headers: {} });
+    expect(await next.json()).toEqual({ ok: 1 });
+  });
+
+  it('text() and json() read a body with a byte order mark as undici did', async () => {
+    upstream.setHandler((_req, res) => res.text(200, '\ufeff{"bom":true}'));
+    const res = await client.request({ url: `${upstream.url}/bom`, method: 'GET', headers: {} });
+    expect(await res.json()).toEqual({ bom: true });
+  });
 });
+

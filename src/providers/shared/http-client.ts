@@ -1,4 +1,4 @@
-import type { Dispatcher } from 'undici';
+import { dispatchCall } from './dispatch-call.js';
 import { Agent, loadProxyAgent } from './undici-agent.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { ErrorCode } from '../../errors/error-codes.js';
@@ -88,8 +88,8 @@ export interface UndiciHttpClientOptions {
 }
 
 /**
- * An HTTP client on one undici `Agent` (a keep-alive pool per origin). Uses `agent.request`
- * rather than `fetch`: no WHATWG stream wrapping on the hot path. Transport errors are mapped:
+ * An HTTP client on one undici `Agent` (a keep-alive pool per origin). Uses `agent.dispatch`
+ * (see {@link dispatchCall}) rather than `fetch` or `request`: no stream wrapping on the hot path. Transport errors are mapped:
  * connect timeout / refused / reset -> `provider_connection_failed`, headers or body timeout ->
  * `provider_timeout`, the caller's signal -> `caller_cancelled` (or `provider_timeout` when the
  * signal's reason is a `TimeoutError`, i.e. an attempt deadline).
@@ -112,137 +112,43 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions): Pooled
     async request(req: HttpRequest): Promise<HttpResponse> {
       if (req.signal?.aborted) throw abortError(req.signal, req.provider);
       const target = splitUrl(req);
-      let res;
-      try {
-        res = await agent.request({
+      const mapError = (err: unknown): GatewayError => mapTransportError(err, req.signal, req.provider);
+      const res = await dispatchCall(
+        agent,
+        {
           origin: target.origin,
           path: target.path,
           method: req.method,
           headers: req.headers,
           body: req.body ?? null,
-          // undici takes any object with `addEventListener`, `removeEventListener`, `aborted` and
-          // `reason` (api-request.js); its type only names AbortSignal and EventEmitter.
-          signal: (req.signal ?? null) as AbortSignal | null,
           ...(req.headersTimeoutMs === undefined ? {} : { headersTimeout: req.headersTimeoutMs }),
           ...(req.bodyTimeoutMs === undefined ? {} : { bodyTimeout: req.bodyTimeoutMs }),
-        });
-      } catch (err) {
-        throw mapTransportError(err, req.signal, req.provider);
-      }
-      const raw = res.body;
-      const headers = flattenHeaders(res.headers);
-      let consumed = false;
-      const claim = (): void => {
-        if (consumed) throw new GatewayError('gateway_internal', 'HTTP response body already consumed');
-        consumed = true;
-      };
-      const body: AsyncIterable<Uint8Array> = {
-        [Symbol.asyncIterator]: () => {
-          claim();
-          return bodyIterator(raw, (err) => mapTransportError(err, req.signal, req.provider));
         },
-      };
-      const text = async (): Promise<string> => {
-        claim();
-        // undici's own reader: a `for await` over the stream built an async iterator per call and,
-        // when it finished, an AbortError with a stack trace (measured in the gateway's profile).
-        try {
-          return await raw.text();
-        } catch (err) {
-          throw mapTransportError(err, req.signal, req.provider);
-        }
-      };
+        req.signal,
+        mapError,
+      );
       return {
-        status: res.statusCode,
-        headers,
-        body,
-        text,
+        status: res.status,
+        headers: res.headers,
+        body: res.body,
+        text: res.text,
         async json(): Promise<unknown> {
-          const content = await text();
+          const content = await res.text();
           try {
             return JSON.parse(content) as unknown;
           } catch (cause) {
             throw new GatewayError(
               'provider_bad_response',
               `Upstream answered invalid JSON (${content.length} bytes)`,
-              Object.assign(withProvider(req.provider, { cause }), { upstreamStatus: res.statusCode }),
+              Object.assign(withProvider(req.provider, { cause }), { upstreamStatus: res.status }),
             );
           }
         },
-        async dump(): Promise<void> {
-          if (consumed) return;
-          consumed = true;
-          try {
-            await raw.dump({ limit: DRAIN_LIMIT_BYTES });
-          } catch {
-            // The body is being discarded; a transport failure while discarding changes nothing.
-          }
-        },
+        dump: res.dump,
       };
     },
     close: () => agent.close(),
   };
-}
-
-/**
- * A response body as an async iterator of its chunks. Every stream consumer stops at its terminal
- * event (`[DONE]`, `message_stop`), before the body's end. Node's default iterator then destroys
- * the stream with a fresh AbortError (a stack trace per streamed answer) and, when the body's last
- * bytes have not arrived yet, its connection. Instead the rest is drained (bounded), so the
- * connection goes back to the pool. A request the client aborted is destroyed by undici through
- * the signal; a body over the size limit is destroyed by `dump`, one that stalls by the idle (body)
- * timeout.
- *
- * Written out rather than as an async generator around the stream's iterator: with that generator
- * V8 promoted every streamed request's objects to the old generation (~2-3 KB a request;
- * docs/benchmarks.md, session 9).
- */
-function bodyIterator(raw: Dispatcher.ResponseData['body'], mapError: (err: unknown) => GatewayError): AsyncIterator<Uint8Array> {
-  const inner = raw.iterator({ destroyOnReturn: false }) as AsyncIterator<Uint8Array>;
-  // Ended, failed or returned: nothing is left to drain.
-  let settled = false;
-  const drain = (): void => {
-    raw.dump({ limit: DRAIN_LIMIT_BYTES }).catch(() => undefined);
-  };
-  return {
-    next: () =>
-      inner.next().then(
-        (r) => {
-          if (r.done === true) settled = true;
-          return r;
-        },
-        (err: unknown) => {
-          if (!settled) {
-            settled = true;
-            drain();
-          }
-          throw mapError(err);
-        },
-      ),
-    return: async () => {
-      if (!settled) {
-        settled = true;
-        try {
-          await inner.return?.();
-        } finally {
-          drain();
-        }
-      }
-      return { done: true, value: undefined };
-    },
-  };
-}
-
-/** Most of an unread body drained so that its connection can be reused; beyond it the connection is closed. */
-const DRAIN_LIMIT_BYTES = 64 * 1024;
-
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
 }
 
 const CONNECTION_CODES = new Set([
