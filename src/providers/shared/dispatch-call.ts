@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { CancelSignal } from '../../types/cancel-signal.js';
+import type { HttpResponse } from './http-client.js';
 
 /** Body bytes held for a consumer that is behind before the connection is paused. */
 const HIGH_WATER_BYTES = 64 * 1024;
@@ -8,14 +9,7 @@ const HIGH_WATER_BYTES = 64 * 1024;
 const DRAIN_LIMIT_BYTES = 64 * 1024;
 
 /** A dispatched call's answer, as far as the transport goes (the client adds JSON on top). */
-export interface DispatchedResponse {
-  readonly status: number;
-  /** Lower-case header names; repeated headers joined with `, `. */
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: AsyncIterable<Uint8Array>;
-  text(): Promise<string>;
-  dump(): Promise<void>;
-}
+export type DispatchedResponse = Omit<HttpResponse, 'json'>;
 
 type Waiter = { resolve(r: IteratorResult<Uint8Array>): void; reject(err: unknown): void };
 type Collector = { resolve(length: number): void; reject(err: unknown): void };
