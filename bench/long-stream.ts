@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { processCpuMs, startHeimdallServe } from './heimdall-serve.js';
+import { median } from './open-loop-latencies.js';
 import { compileHelper, firstJsonLine, start, stop } from './processes.js';
 
 const { values } = parseArgs({
@@ -74,13 +75,9 @@ async function measure(name: string, close: () => Promise<void>, url: string, pi
 type Result = Awaited<ReturnType<typeof measure>>;
 
 function medianOf(results: readonly Result[]): Result {
-  const mid = (xs: number[]): number => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 === 1 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
-  };
   return {
-    us_per_stream: mid(results.map((r) => r.us_per_stream)),
-    us_per_event: Math.round(mid(results.map((r) => r.us_per_event)) * 10) / 10,
+    us_per_stream: median(results.map((r) => r.us_per_stream)),
+    us_per_event: Math.round(median(results.map((r) => r.us_per_event)) * 10) / 10,
     failed: results.reduce((n, r) => n + r.failed, 0),
   };
 }

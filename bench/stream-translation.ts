@@ -13,6 +13,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from './open-loop-latencies.js';
 
 const { values } = parseArgs({
   options: {
@@ -121,10 +122,6 @@ for (let round = 0; round < rounds; round++) {
     }
   }
 }
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
-};
 const out: Record<string, Record<string, number>> = {};
 for (const pair of PAIRS) {
   for (const build of builds) {

@@ -176,4 +176,3 @@ describe('createAnthropicStreamEncoder: deltas from a template', () => {
     );
   });
 });
-

@@ -148,4 +148,3 @@ describe('createOpenAIStreamEncoder: content deltas from a template', () => {
     );
   });
 });
-

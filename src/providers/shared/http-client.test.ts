@@ -242,4 +242,3 @@ describe('createUndiciHttpClient', () => {
     expect(await res.json()).toEqual({ bom: true });
   });
 });
-

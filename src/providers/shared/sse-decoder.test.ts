@@ -130,4 +130,3 @@ function specDecode(text: string): SseEvent[] {
   }
   return events;
 }
-
