@@ -598,6 +598,7 @@ async function measure(baseLast: boolean): Promise<Partial<Record<TargetName, Ta
         log(`${name} self-measured overhead (total minus upstream wait, all runs): ${selfOverhead(text)}`);
         log(`${name} memory at the end: ${memoryBreakdown(text, servingPids(target).length)}`);
         log(`${name} event loop over all runs: ${loopAndGc(text)}`);
+        log(`${name} decision log over all runs: ${decisionLogCounts(text)}`);
       }
     } finally {
       await target.close();
@@ -648,6 +649,13 @@ function memoryBreakdown(text: string, workers: number): string {
   const scrape = parsePrometheusText(text);
   const mb = (name: string): string => (scrape.has(`heimdall_${name}`) ? `${(scrape.sum(`heimdall_${name}`) / 1e6).toFixed(0)} MB` : '?');
   return `rss ${mb('process_resident_memory_bytes')}${workers > 1 ? ` (${workers} workers together)` : ''}, V8 heap committed ${mb('nodejs_heap_size_total_bytes')} (used ${mb('nodejs_heap_size_used_bytes')}), external ${mb('nodejs_external_memory_bytes')}`;
+}
+
+/** What the decision log wrote and dropped (a full queue: the store fell behind) by the end of the runs. */
+function decisionLogCounts(text: string): string {
+  const scrape = parsePrometheusText(text);
+  const n = (name: string): string => (scrape.has(`heimdall_decision_log_${name}`) ? String(scrape.sum(`heimdall_decision_log_${name}`)) : '?');
+  return `${n('written_total')} written, ${n('dropped_total')} dropped, ${n('queued')} still queued`;
 }
 
 /** Event-loop delay quantiles and GC pauses by kind, from the target's /metrics (the worst worker's lag; GC per worker). */

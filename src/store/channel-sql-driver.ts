@@ -1,8 +1,18 @@
 import { lockDriver } from './lock-driver.js';
+import { countValues, packCallBody } from './packed-call.js';
 import type { SqlDriver, SqlRow, SqlStatement } from './sql-driver.js';
 import { isStoreReply, STORE_CALL, type StoreCall, type StoreChannel, type StoreOp } from './store-channel.js';
 
 type CallFields = Pick<StoreCall, 'sql' | 'params' | 'statements' | 'tx'>;
+
+/** Options of {@link openChannelSqlDriver}. */
+export interface ChannelSqlDriverOptions {
+  /**
+   * Calls with at least this many parameter values go packed (serialized and deflated off the event
+   * loop); 0, the default, never packs. Only for a channel that carries binary.
+   */
+  readonly packAtValues?: number;
+}
 
 /**
  * A SQLite driver whose connection lives in another process: each call goes over `channel` to a
@@ -11,7 +21,8 @@ type CallFields = Pick<StoreCall, 'sql' | 'params' | 'statements' | 'tx'>;
  * that runs it (docs/benchmarks.md, session 13). Calls from this process run one at a time, in
  * order, like the in-process driver's; the host keeps other workers out of an open transaction.
  */
-export function openChannelSqlDriver(channel: StoreChannel, path: string): SqlDriver {
+export function openChannelSqlDriver(channel: StoreChannel, path: string, options: ChannelSqlDriverOptions = {}): SqlDriver {
+  const packAt = options.packAtValues ?? 0;
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   let nextId = 0;
   let dead: Error | undefined;
@@ -31,17 +42,39 @@ export function openChannelSqlDriver(channel: StoreChannel, path: string): SqlDr
     },
     () => failAll(new Error('the store host (cluster primary) went away')),
   );
+  // The last send that waits for a packing, while one does: later calls are sent after it, so the
+  // host still sees this process's calls in the order they were made.
+  let sendsWaiting: Promise<void> | undefined;
   const call = (op: StoreOp, fields: CallFields = {}): Promise<unknown> => {
     if (dead) return Promise.reject(dead);
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      try {
-        channel.send({ type: STORE_CALL, id, path, op, ...fields });
-      } catch (err) {
+      const fail = (err: unknown): void => {
         pending.delete(id);
         reject(err instanceof Error ? err : new Error(String(err)));
+      };
+      const packing = packAt > 0 && countValues(fields) >= packAt ? packCallBody(fields) : undefined;
+      if (packing === undefined && sendsWaiting === undefined) {
+        try {
+          channel.send({ type: STORE_CALL, id, path, op, ...fields });
+        } catch (err) {
+          fail(err);
+        }
+        return;
       }
+      const send = (sendsWaiting ?? Promise.resolve())
+        .then(() => packing)
+        .then((packed) => {
+          // The link went away while this call waited: failAll has rejected it already.
+          if (dead) return;
+          channel.send(packed === undefined ? { type: STORE_CALL, id, path, op, ...fields } : { type: STORE_CALL, id, path, op, ...(fields.tx === undefined ? {} : { tx: fields.tx }), packed });
+        })
+        .catch(fail);
+      sendsWaiting = send;
+      void send.then(() => {
+        if (sendsWaiting === send) sendsWaiting = undefined;
+      });
     });
   };
 

@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serialize } from 'node:v8';
+import { deflateRawSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openChannelSqlDriver } from './channel-sql-driver.js';
 import { startLoopbackStoreHost, type LoopbackStoreHost } from './__fixtures__/loopback-store-host.js';
-import type { SqlDriver } from './sql-driver.js';
+import type { SqlDriver, SqlValue } from './sql-driver.js';
 
 let dir = '';
 let path = '';
@@ -161,5 +163,67 @@ describe('store host (SQLite in the cluster primary)', () => {
     expect(await names(a)).toEqual(['dup']);
     // Anything else on the channel is not the store's.
     expect(host.host.handle({}, { type: 'heimdall:metrics:collect', id: 3 }, () => undefined)).toBe(false);
+  });
+});
+
+describe('packed store calls (large calls over a channel that carries binary)', () => {
+  let wide: LoopbackStoreHost;
+  beforeEach(() => {
+    wide = startLoopbackStoreHost({ wire: 'advanced' });
+  });
+  afterEach(async () => {
+    await wide.close();
+  });
+  const rows = (n: number, from = 0): SqlValue[] => Array.from({ length: n }, (_, i) => [`name-${from + i}`, from + i]).flat();
+  const insert = (n: number): string => `INSERT INTO t (name, n) VALUES ${Array<string>(n).fill('(?, ?)').join(', ')}`;
+  const calls = (): Array<{ op: string; packed?: unknown; params?: unknown }> => wide.received as Array<{ op: string; packed?: unknown; params?: unknown }>;
+
+  it('sends a call past the threshold packed, and the host runs it as made; smaller calls go as they are', async () => {
+    const db = openChannelSqlDriver(wide.connect().channel, path, { packAtValues: 100 });
+    await db.exec('CREATE TABLE t (name TEXT PRIMARY KEY, n INTEGER)');
+    expect(await db.run(insert(60), rows(60))).toBe(60);
+    expect(await db.runAll([{ sql: insert(30), params: rows(30, 60) }, { sql: insert(30), params: rows(30, 90) }])).toBe(60);
+    expect(await db.run(insert(10), rows(10, 120))).toBe(10);
+    const stored = await db.query('SELECT name, n FROM t ORDER BY n');
+    expect(stored).toHaveLength(130);
+    expect(stored[129]).toEqual({ name: 'name-129', n: 129 });
+    expect(calls().map((c) => [c.op, c.packed instanceof Uint8Array, c.params === undefined])).toEqual([
+      ['exec', false, true],
+      ['run', true, true],
+      ['runAll', true, true],
+      ['run', false, false],
+      ['query', false, false],
+    ]);
+  });
+
+  it('keeps the order of calls made without waiting, when a small one follows a packed one', async () => {
+    const db = openChannelSqlDriver(wide.connect().channel, path, { packAtValues: 100 });
+    await db.exec('CREATE TABLE t (name TEXT PRIMARY KEY, n INTEGER)');
+    const inTx = db.transaction(async (tx) => {
+      const big = tx.run(insert(500), rows(500));
+      const count = tx.query('SELECT COUNT(*) AS c FROM t');
+      const [changed, [row]] = await Promise.all([big, count]);
+      expect(changed).toBe(500);
+      expect(row).toEqual({ c: 500 });
+      throw new Error('undo it');
+    });
+    await expect(inTx).rejects.toThrow('undo it');
+    // The packed statement was part of the transaction, so the rollback took it back.
+    expect(await db.query('SELECT COUNT(*) AS c FROM t')).toEqual([{ c: 0 }]);
+    expect(calls().some((c) => c.op === 'run' && c.packed instanceof Uint8Array)).toBe(true);
+  });
+
+  it('fails a packed call that does not unpack with an error of its own, and goes on serving', async () => {
+    const db = openChannelSqlDriver(wide.connect().channel, path);
+    await db.exec('CREATE TABLE t (name TEXT PRIMARY KEY, n INTEGER)');
+    const replies: unknown[] = [];
+    wide.host.handle({}, { type: 'heimdall:store:call', id: 1, path, op: 'run', packed: new Uint8Array([1, 2, 3]) }, (r) => replies.push(r));
+    wide.host.handle({}, { type: 'heimdall:store:call', id: 2, path, op: 'run', packed: deflateRawSync(serialize([1, 2])) }, (r) => replies.push(r));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(replies).toEqual([
+      { type: 'heimdall:store:reply', id: 1, ok: false, message: 'unexpected end of file', code: 'Z_BUF_ERROR' },
+      { type: 'heimdall:store:reply', id: 2, ok: false, message: 'a packed store call did not hold a call body' },
+    ]);
+    expect(await db.run(insert(2), rows(2))).toBe(2);
   });
 });

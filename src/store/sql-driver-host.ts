@@ -1,3 +1,4 @@
+import { unpackCallBody } from './packed-call.js';
 import type { SqlDriver } from './sql-driver.js';
 import { isStoreCall, STORE_REPLY, type StoreCall, type StoreReply } from './store-channel.js';
 
@@ -107,8 +108,10 @@ export function createSqlDriverHost(open: (path: string) => SqlDriver, options: 
     return null;
   };
 
-  const run = async (peer: object, call: StoreCall): Promise<unknown> => {
+  const run = async (peer: object, packedOrNot: StoreCall): Promise<unknown> => {
     if (closed) throw new Error('the store host is closed');
+    // Unpacked before the first await, so that calls still run in the order they arrived.
+    const call = packedOrNot.packed === undefined ? packedOrNot : { ...packedOrNot, ...unpackCallBody(packedOrNot.packed) };
     if (call.op === 'begin') return begin(peer, driverFor(call.path));
     if (call.op === 'commit') return end(call, peer, true);
     if (call.op === 'rollback') return end(call, peer, false);

@@ -19,6 +19,8 @@ export interface StoreCall {
   readonly statements?: readonly SqlStatement[];
   /** The transaction the call belongs to (the result of its `begin`). */
   readonly tx?: number;
+  /** `sql`, `params` and `statements` packed (see `packCallBody`), sent instead of them by a large call. */
+  readonly packed?: Uint8Array;
 }
 
 /** The host's answer to the {@link StoreCall} with the same id. */
@@ -33,7 +35,8 @@ export interface StoreReply {
 
 /**
  * A message link to the host (a cluster worker's IPC channel to its primary). Messages must survive
- * a JSON round trip, which every {@link SqlValue} does.
+ * a JSON round trip, which every {@link SqlValue} does, except a packed call's bytes: a driver packs
+ * calls only over a channel that carries binary (node's `advanced` IPC serialization).
  */
 export interface StoreChannel {
   send(message: StoreCall): void;

@@ -1,3 +1,4 @@
+import { deserialize, serialize } from 'node:v8';
 import { createSqlDriverHost, type SqlDriverHost, type SqlDriverHostOptions } from '../sql-driver-host.js';
 import { openSqliteSyncDriver } from '../sqlite-sync-driver.js';
 import type { StoreChannel } from '../store-channel.js';
@@ -13,6 +14,13 @@ export interface LoopbackStoreHost {
   readonly host: SqlDriverHost;
   connect(): LoopbackPeer;
   close(): Promise<void>;
+  /** Every message the peers sent, as the host received it. */
+  readonly received: unknown[];
+}
+
+export interface LoopbackStoreHostOptions extends SqlDriverHostOptions {
+  /** How messages cross: a JSON round trip (default) or V8's serializer, as node's `advanced` IPC. */
+  readonly wire?: 'json' | 'advanced';
 }
 
 /**
@@ -20,11 +28,13 @@ export interface LoopbackStoreHost {
  * JSON round trip, as a cluster's IPC channel does: the primary's side of the store (SQLite on the
  * host's own thread, as there) without a cluster.
  */
-export function startLoopbackStoreHost(options: SqlDriverHostOptions = {}): LoopbackStoreHost {
+export function startLoopbackStoreHost(options: LoopbackStoreHostOptions = {}): LoopbackStoreHost {
   const host = createSqlDriverHost(openSqliteSyncDriver, options);
-  const wire = (message: unknown): unknown => JSON.parse(JSON.stringify(message)) as unknown;
+  const wire = options.wire === 'advanced' ? (message: unknown): unknown => deserialize(serialize(message)) as unknown : (message: unknown): unknown => JSON.parse(JSON.stringify(message)) as unknown;
+  const received: unknown[] = [];
   return {
     host,
+    received,
     connect() {
       const peer = {};
       const listeners = new Set<(message: unknown) => void>();
@@ -34,6 +44,7 @@ export function startLoopbackStoreHost(options: SqlDriverHostOptions = {}): Loop
         send(message) {
           if (!connected) throw new Error('channel closed');
           const sent = wire(message);
+          received.push(sent);
           setImmediate(() => {
             host.handle(peer, sent, (reply) => {
               if (!connected) return;
