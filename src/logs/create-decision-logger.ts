@@ -103,6 +103,9 @@ export interface DecisionLogger {
   close(): Promise<void>;
 }
 
+/** Store calls of the decision log in flight at once (see `run`). */
+const MAX_WRITES_IN_FLIGHT = 2;
+
 /**
  * Creates the decision logger. Each request's record is built when it is logged (after the answer
  * was sent), and turned into its row then too when the store can `prepare` one; the INSERTs happen
@@ -152,17 +155,30 @@ export function createDecisionLogger(
     }, ms);
   };
 
+  // Records taken by writes still in flight: out of `queue`, but still held (and counted as queued).
+  let writing = 0;
+
   const flushOnce = async (): Promise<void> => {
     // Between full flushes only whole batches: 35 queued records are one 32-row INSERT and three
     // that wait, not several statements in a transaction, which cost SQLite a third more a row or
     // worse (bench/sqlite-decision-commits.ts).
     const take = drainAll ? maxFlush : Math.min(maxFlush, queue.length - (queue.length % batchSize));
-    const batch = queue.slice(0, take);
-    if (batch.length === 0) return;
-    if (insertPrepared === undefined) await decisions.insert(batch as DecisionRecord[]);
-    else await insertPrepared(batch as PreparedDecision[]);
-    queue.splice(0, batch.length);
-    forget(queuedIds.splice(0, batch.length));
+    if (take === 0) return;
+    const batch = queue.splice(0, take);
+    const ids = queuedIds.splice(0, batch.length);
+    writing += batch.length;
+    try {
+      if (insertPrepared === undefined) await decisions.insert(batch as DecisionRecord[]);
+      else await insertPrepared(batch as PreparedDecision[]);
+    } catch (err) {
+      // Back at the front, for the next flush to retry.
+      queue.unshift(...batch);
+      queuedIds.unshift(...ids);
+      throw err;
+    } finally {
+      writing -= batch.length;
+    }
+    forget(ids);
     written += batch.length;
   };
 
@@ -174,20 +190,38 @@ export function createDecisionLogger(
     }
   };
 
+  // Records logged while a batch was being written wait for a batch of their own (or the timer):
+  // writing each small remainder at once made most commits one or two rows at 1,000 req/s, each
+  // rewriting the last pages of the table and its three indexes.
+  const moreToWrite = (): boolean => queue.length > 0 && (drainAll || queue.length >= batchSize);
+
   const run = (all: boolean): Promise<void> => {
     if (all) drainAll = true;
     // A flush supersedes the pending timer; a failure re-arms it at `flushMs`.
     timer?.cancel();
     timer = undefined;
     running ??= (async () => {
+      // Two writes in flight under a backlog: each store call is a round trip, and across a
+      // saturated worker's IPC channel most of it was turns of the event loop in which nothing
+      // moved; the second write keeps the channel busy meanwhile (docs/benchmarks.md, session 20).
+      const inFlight = new Set<Promise<void>>();
+      let failure: unknown;
       try {
-        // Records logged while a batch was being written wait for a batch of their own (or the
-        // timer): writing each small remainder at once made most commits one or two rows at
-        // 1,000 req/s, each rewriting the last pages of the table and its three indexes.
         for (;;) {
-          await flushOnce();
-          if (queue.length === 0 || (!drainAll && queue.length < batchSize)) break;
+          while (failure === undefined && inFlight.size < MAX_WRITES_IN_FLIGHT && moreToWrite()) {
+            const write: Promise<void> = flushOnce().then(
+              () => void inFlight.delete(write),
+              (err: unknown) => {
+                inFlight.delete(write);
+                failure ??= err;
+              },
+            );
+            inFlight.add(write);
+          }
+          if (inFlight.size === 0) break;
+          await Promise.race(inFlight);
         }
+        if (failure !== undefined) throw failure;
       } catch (err) {
         failedFlushes++;
         const error = castToError(err);
@@ -205,7 +239,7 @@ export function createDecisionLogger(
   const flush = (): Promise<void> => run(true);
 
   const log = (input: DecisionLogInput): void => {
-    if (queue.length >= maxQueue) {
+    if (queue.length + writing >= maxQueue) {
       dropped++;
       return;
     }
@@ -261,7 +295,7 @@ export function createDecisionLogger(
     log,
     isPending: (id) => pendingIds.has(id),
     flush,
-    stats: () => ({ queued: queue.length, written, dropped, failedFlushes, ...(lastError === undefined ? {} : { lastError }) }),
+    stats: () => ({ queued: queue.length + writing, written, dropped, failedFlushes, ...(lastError === undefined ? {} : { lastError }) }),
     async close() {
       closed = true;
       timer?.cancel();

@@ -200,6 +200,45 @@ describe('createDecisionLogger', () => {
     expect(capped.stats()).toMatchObject({ queued: 0, written: 100, dropped: 0 });
   });
 
+  it('keeps two writes in flight under a backlog; a failed one goes back to the queue, and nothing is lost or doubled', async () => {
+    const calls: string[][] = [];
+    const settles: Array<{ ok: () => void; fail: (err: Error) => void }> = [];
+    const store = {
+      decisions: {
+        insert(records: readonly DecisionRecord[]) {
+          calls.push(records.map((r) => r.requestId));
+          return new Promise<void>((ok, fail) => settles.push({ ok, fail }));
+        },
+      },
+    };
+    const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const errors: string[] = [];
+    const logger = createDecisionLogger(store, { batchSize: 2, maxFlushRecords: 2, schedule: manualSchedule().schedule, onError: (e) => errors.push(e.message) });
+    for (let i = 0; i < 6; i++) logger.log(input(`b${i}`, `prompt ${i}`));
+    const flushed = logger.flush();
+    await settle();
+    expect(calls).toEqual([['b0', 'b1'], ['b2', 'b3']]);
+    // Records being written still count as queued, and a full queue counts them too.
+    expect(logger.stats()).toMatchObject({ queued: 6, written: 0 });
+    settles[0]!.ok();
+    await settle();
+    expect(calls).toEqual([['b0', 'b1'], ['b2', 'b3'], ['b4', 'b5']]);
+    settles[1]!.fail(new Error('disk full'));
+    settles[2]!.ok();
+    await flushed;
+    expect(errors).toEqual(['disk full']);
+    expect(logger.stats()).toMatchObject({ queued: 2, written: 4, failedFlushes: 1 });
+    expect(logger.isPending('b2')).toBe(true);
+    expect(logger.isPending('b4')).toBe(false);
+    const retried = logger.flush();
+    await settle();
+    expect(calls[3]).toEqual(['b2', 'b3']);
+    settles[3]!.ok();
+    await retried;
+    expect(logger.stats()).toMatchObject({ queued: 0, written: 6, dropped: 0 });
+    expect(calls).toHaveLength(4);
+  });
+
   it('buffers while the store is down, drops beyond maxQueue with a count, and recovers', async () => {
     const { store, rows, state } = flakyStore();
     const timer = manualSchedule();
