@@ -224,7 +224,8 @@ describe('heimdall serve', () => {
         decision_log: { flush: '1h' },
         server: { workers: 2, warmup_decisions: 5 },
       });
-      await serve.until(() => serve.entries.filter((e) => e.msg === 'warm-up done; ready').length === 2);
+      // A worker of a cluster warms up before it listens: its "listening" line is the later one.
+      await serve.until(() => serve.entries.filter((e) => e.msg === 'listening').length === 2);
       const workers = serve.entries.filter((e) => e.msg === 'listening') as Array<{ pid: number; port: number; worker: string }>;
       expect(workers.map((w) => w.worker).sort()).toEqual(['0', '1']);
       for (const w of workers) {
