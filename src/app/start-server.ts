@@ -5,6 +5,7 @@ import { ConfigStore } from '../config/config-store.js';
 import { loadConfig, type LoadConfigOptions } from '../config/load-config.js';
 import { watchConfigFile, type ConfigFileWatcher } from '../config/watch-config-file.js';
 import { LiveList } from '../http/live-list.js';
+import { admitPerTurn } from '../http/turn-admission.js';
 import { createGateway, type Gateway, type GatewayOptions } from './create-gateway.js';
 
 /** Options of {@link startServer}. */
@@ -43,13 +44,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // In-flight responses, for the drain at shutdown: a LiveList, not a Set (see LiveList).
   const active = new LiveList<ServerResponse>();
   let drained: (() => void) | undefined;
+  const handle = admitPerTurn(() => gateway.services.config().server.max_requests_per_turn, gateway.handler);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
     const entry = active.add(res);
     res.once('close', () => {
       active.delete(entry);
       if (active.size === 0) drained?.();
     });
-    gateway.handler(req, res);
+    handle(req, res);
   });
   // Long generations outlive node's default socket timeouts; the gateway enforces its own deadline.
   server.headersTimeout = 60_000;

@@ -128,6 +128,15 @@ export function createConfigSchema(env: ConfigEnv = {}) {
            * limit. A stream holds its slot to its end, so size it for the longest answers.
            */
           max_in_flight: nonNegativeInt.default(0),
+          /**
+           * Requests a worker starts per turn of its event loop; more wait, in order, for the next
+           * turns (nothing is refused). Past capacity, a worker that started every parsed request
+           * at once held ~1,000 of them half-done across turns of hundreds of milliseconds: at 3,000
+           * req/s its peak RSS was 178-210 MB against 124-126 MB with 32, its loop lag p99 280-360
+           * against 60-65 ms, and its decision log fell behind (docs/benchmarks.md, session 20).
+           * Below capacity nothing waits. 0: no limit.
+           */
+          max_requests_per_turn: nonNegativeInt.default(32),
           warmup_decisions: nonNegativeInt.default(300),
           /**
            * Requests each worker sends itself over loopback before it reports ready (`POST /v1/route`

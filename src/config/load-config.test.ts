@@ -35,6 +35,7 @@ describe('loadConfig defaults', () => {
       request_timeout: 600_000,
       shutdown_grace: 10_000,
       max_in_flight: 0,
+      max_requests_per_turn: 32,
       warmup_decisions: 300,
       warmup_requests: 600,
       heap: { initial_old_space_mb: 32, max_old_space_mb: 0, max_semi_space_mb: 8, growing_percent: 25, optimize_wasm: false, pretenuring: false, malloc_trim_threshold_kb: 128 },
