@@ -63,8 +63,8 @@ export function primaryStoreDriver(): ((path: string) => SqlDriver) | undefined 
 
 /**
  * Store calls this large go packed over the IPC channel (cluster IPC is `advanced`, so binary
- * survives): ~100 decision rows, about what the channel's socket buffer takes in one write. Smaller
- * calls, the decision log's usual 32 rows, go as they are: packing them would cost CPU and save no
- * turn of the event loop.
+ * survives): ~500 decision rows, five or more of the channel's socket buffers, which a decision-log
+ * backlog writes. Smaller calls, the log's usual 32-100 rows, go as they are: packing costs a pool
+ * thread ~10 us a row, and at the maximum rate the cores have no time to spare for it.
  */
-const PACK_AT_VALUES = 2_400;
+const PACK_AT_VALUES = 12_000;

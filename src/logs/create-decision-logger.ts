@@ -103,7 +103,7 @@ export interface DecisionLogger {
   close(): Promise<void>;
 }
 
-/** Store calls of the decision log in flight at once (see `run`). */
+/** Store calls of the decision log in flight at once under a backlog (see `run`). */
 const MAX_WRITES_IN_FLIGHT = 2;
 
 /**
@@ -201,14 +201,16 @@ export function createDecisionLogger(
     timer?.cancel();
     timer = undefined;
     running ??= (async () => {
-      // Two writes in flight under a backlog: each store call is a round trip, and across a
-      // saturated worker's IPC channel most of it was turns of the event loop in which nothing
-      // moved; the second write keeps the channel busy meanwhile (docs/benchmarks.md, session 20).
+      // A second write in flight only under a backlog (a full write's worth waiting): each store
+      // call is a round trip, and across a saturated worker's IPC channel most of it was turns of
+      // the event loop in which nothing moved; the second write keeps the channel busy meanwhile
+      // (docs/benchmarks.md, session 20). Short of that, records wait for the write in flight and
+      // go in the next one together: fewer, larger commits.
       const inFlight = new Set<Promise<void>>();
       let failure: unknown;
       try {
         for (;;) {
-          while (failure === undefined && inFlight.size < MAX_WRITES_IN_FLIGHT && moreToWrite()) {
+          while (failure === undefined && inFlight.size < MAX_WRITES_IN_FLIGHT && moreToWrite() && (inFlight.size === 0 || queue.length >= maxFlush)) {
             const write: Promise<void> = flushOnce().then(
               () => void inFlight.delete(write),
               (err: unknown) => {

@@ -200,7 +200,7 @@ describe('createDecisionLogger', () => {
     expect(capped.stats()).toMatchObject({ queued: 0, written: 100, dropped: 0 });
   });
 
-  it('keeps two writes in flight under a backlog; a failed one goes back to the queue, and nothing is lost or doubled', async () => {
+  it('keeps a second write in flight only under a backlog; a failed one goes back to the queue, and nothing is lost or doubled', async () => {
     const calls: string[][] = [];
     const settles: Array<{ ok: () => void; fail: (err: Error) => void }> = [];
     const store = {
@@ -237,6 +237,21 @@ describe('createDecisionLogger', () => {
     await retried;
     expect(logger.stats()).toMatchObject({ queued: 0, written: 6, dropped: 0 });
     expect(calls).toHaveLength(4);
+    // Short of a full write's worth waiting, the rest waits for the write in flight and joins one write.
+    calls.length = 0;
+    settles.length = 0;
+    const patient = createDecisionLogger(store, { batchSize: 2, maxFlushRecords: 4, schedule: manualSchedule().schedule });
+    for (let i = 0; i < 6; i++) patient.log(input(`p${i}`, `prompt ${i}`));
+    const drained = patient.flush();
+    await settle();
+    expect(calls).toEqual([['p0', 'p1', 'p2', 'p3']]);
+    for (let i = 6; i < 8; i++) patient.log(input(`p${i}`, `prompt ${i}`));
+    settles[0]!.ok();
+    await settle();
+    expect(calls).toEqual([['p0', 'p1', 'p2', 'p3'], ['p4', 'p5', 'p6', 'p7']]);
+    settles[1]!.ok();
+    await drained;
+    expect(patient.stats()).toMatchObject({ queued: 0, written: 8 });
   });
 
   it('buffers while the store is down, drops beyond maxQueue with a count, and recovers', async () => {
