@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/app/start-server.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/obs/create-logger.js';
@@ -135,6 +135,20 @@ describe('heimdall serve', () => {
     }
   });
 
+  // A test that fails before its own SIGTERM must not leave a primary and its workers running
+  // after it: SIGTERM (the primary drains its workers), then SIGKILL if that takes too long.
+  const running: ChildProcess[] = [];
+  afterEach(async () => {
+    for (const child of running.splice(0)) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await gone;
+      clearTimeout(timer);
+    }
+  });
+
   const startServe = (config: object, nodeArgs: string[] = [], env: Record<string, string> = {}) => {
     const configPath = join(tmpdir(), `heimdall-serve-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
     writeFileSync(configPath, JSON.stringify(config));
@@ -143,6 +157,7 @@ describe('heimdall serve', () => {
       env: { ...process.env, PORT: '', NODE_OPTIONS: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    running.push(child);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const entries: Array<{ msg: string; worker?: string; port?: number; pid?: number; code?: number }> = [];
     let stderr = '';
