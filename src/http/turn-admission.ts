@@ -27,7 +27,8 @@ export function admitPerTurn(perTurn: () => number, handler: Handler): Handler {
   const nextTurn = (): void => {
     turnWatched = false;
     startedThisTurn = 0;
-    const budget = perTurn() > 0 ? perTurn() : Infinity;
+    const limit = perTurn();
+    const budget = limit > 0 ? limit : Infinity;
     while (head < waiting.length && startedThisTurn < budget) {
       const req = waiting[head] as IncomingMessage;
       const res = waiting[head + 1] as ServerResponse;
